@@ -1,0 +1,19 @@
+using BenchmarkDotNet.Running;
+using Mq.Benchmarks.Config;
+
+namespace Mq.Benchmarks;
+
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --filter '*'</c>;
+/// add <c>--smoke</c> to run every selected benchmark once (what CI does).
+/// </summary>
+public static class Program
+{
+    /// <summary>Runs the benchmarks selected on the command line.</summary>
+    public static void Main(string[] args)
+    {
+        bool smoke = Array.IndexOf(args, "--smoke") >= 0;
+        string[] rest = Array.FindAll(args, static a => a != "--smoke");
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, BenchmarkConfig.Create(smoke));
+    }
+}
