@@ -444,7 +444,8 @@ internal ref partial struct FastJsonReader
         {
             return value;
         }
-        if (Utf8Parser.TryParse(text, out decimal fraction, out consumed, 'E') && consumed == text.Length
+        if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0
+            && decimal.TryParse(Encoding.UTF8.GetString(text), NumberStyles.Float, CultureInfo.InvariantCulture, out decimal fraction)
             && fraction is >= long.MinValue and <= long.MaxValue)
         {
             return (long)decimal.Truncate(fraction);
