@@ -88,9 +88,14 @@ public sealed partial class RouteRegistry
             if (topicConfigs is not null && broker.BrokerId == MasterId
                 && (registerFirst || IsDataVersionChangedLocked(broker.BrokerAddr, topicConfigs.DataVersion)))
             {
-                foreach (TopicConfig config in topicConfigs.TopicConfigTable.Values)
+                foreach (KeyValuePair<string, TopicConfig> e in topicConfigs.TopicConfigTable)
                 {
-                    UpsertQueueDataLocked(broker.BrokerName, config);
+                    // The config's own name is authoritative (as in Java); the map key covers a body without it.
+                    string topic = string.IsNullOrEmpty(e.Value.TopicName) ? e.Key : e.Value.TopicName;
+                    if (topic.Length > 0)
+                    {
+                        UpsertQueueDataLocked(broker.BrokerName, topic, e.Value);
+                    }
                 }
             }
 
@@ -205,7 +210,7 @@ public sealed partial class RouteRegistry
         }
     }
 
-    private void UpsertQueueDataLocked(string brokerName, TopicConfig config)
+    private void UpsertQueueDataLocked(string brokerName, string topic, TopicConfig config)
     {
         var queueData = new QueueData
         {
@@ -215,10 +220,10 @@ public sealed partial class RouteRegistry
             Perm = config.Perm,
             TopicSysFlag = config.TopicSysFlag,
         };
-        if (!_topicQueueTable.TryGetValue(config.TopicName, out Dictionary<string, QueueData>? byBroker))
+        if (!_topicQueueTable.TryGetValue(topic, out Dictionary<string, QueueData>? byBroker))
         {
             byBroker = new Dictionary<string, QueueData>(StringComparer.Ordinal);
-            _topicQueueTable.Add(config.TopicName, byBroker);
+            _topicQueueTable.Add(topic, byBroker);
         }
         byBroker[brokerName] = queueData;
     }

@@ -154,4 +154,17 @@ public sealed class RouteJsonInteropTests
         Assert.That(Encoding.UTF8.GetString(ours), Is.EqualTo(originalText.Replace("topicSynFlag", "topicSysFlag", StringComparison.Ordinal)),
             "byte-identical to 4.9.7's fastjson output apart from the flag's spelling");
     }
+
+    [Test]
+    public void GoldenHeartbeatFromTheCaptureWithPascalCaseNames()
+    {
+        byte[] pcap = TestData.Read("captures/rmq_4.9.7.pcap");
+        int start = pcap.AsSpan().IndexOf("{\"ClientID\""u8);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0));
+        var reader = new FastJsonReader(pcap.AsSpan(start));
+        HeartbeatData hb = HeartbeatData.Read(ref reader);
+        Assert.That(hb.ClientId, Is.EqualTo("10.7.69.205@63284"));
+        Assert.That(hb.ConsumerDataSet, Is.Empty);
+        Assert.That(hb.ProducerDataSet.Select(p => p.GroupName), Is.EqualTo(new[] { "DEFAULT_PRODUCER", "CLIENT_INNER_PRODUCER" }));
+    }
 }
