@@ -17,6 +17,7 @@ public sealed class KvConfigStore
     private readonly Lock _lock = new();
     private readonly string? _path;
     private readonly Dictionary<string, Dictionary<string, string>> _table;
+    private long _version;
 
     private KvConfigStore(string? path, Dictionary<string, Dictionary<string, string>> table, bool loadedFromBackup)
     {
@@ -30,6 +31,9 @@ public sealed class KvConfigStore
 
     /// <summary>True when the main file was missing or unreadable and its <c>.bak</c> was loaded instead.</summary>
     public bool LoadedFromBackup { get; }
+
+    /// <summary>Increases on every change; lets callers cache what they derive from the store.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     /// <summary>A store that is never persisted.</summary>
     public static KvConfigStore InMemory() => new(null, new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal), false);
@@ -92,6 +96,7 @@ public sealed class KvConfigStore
                 _table.Add(ns, entries);
             }
             entries[key] = value;
+            Interlocked.Increment(ref _version);
             PersistLocked();
         }
     }
@@ -117,6 +122,7 @@ public sealed class KvConfigStore
             {
                 return false;
             }
+            Interlocked.Increment(ref _version);
             PersistLocked();
             return true;
         }

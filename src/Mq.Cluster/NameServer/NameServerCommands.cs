@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
 using Mq.Protocol.Body;
@@ -10,6 +11,7 @@ namespace Mq.NameServer;
 /// parsed header values and body bytes to a <see cref="NameServerReply"/>. No transport types: the request
 /// handlers parse headers, call one method per request code and copy the reply into the response.
 /// Never throws for bad client input; malformed bodies give SYSTEM_ERROR and leave the registry unchanged.
+/// Reply bodies may be shared between replies (GET_ROUTEINFO_BY_TOPIC caches them): never modify them.
 /// </summary>
 public sealed class NameServerCommands
 {
@@ -22,6 +24,7 @@ public sealed class NameServerCommands
     private readonly RouteRegistry _routes;
     private readonly KvConfigStore _kv;
     private readonly bool _orderMessageEnable;
+    private RouteBodyCache _routeCache = new(-1, -1);
 
     /// <summary>Creates the command set over a registry and a KV store.</summary>
     /// <param name="routes">Routing state.</param>
@@ -117,6 +120,24 @@ public sealed class NameServerCommands
         {
             return new NameServerReply(NameServerReply.SystemError, "the custom field <topic> is null");
         }
+        bool standard = requestVersion >= StandardJsonRouteMinVersion || acceptStandardJsonOnly;
+
+        // Routes change every few seconds at most while clients ask for them constantly: serve encoded
+        // bodies from a cache that is dropped whenever the registry or the KV store changes. Versions are
+        // read before the lookup, so a body is never cached under a version newer than its data.
+        long routesVersion = _routes.Version;
+        long kvVersion = _kv.Version;
+        RouteBodyCache cache = Volatile.Read(ref _routeCache);
+        if (cache.RoutesVersion != routesVersion || cache.KvVersion != kvVersion)
+        {
+            cache = new RouteBodyCache(routesVersion, kvVersion);
+            Volatile.Write(ref _routeCache, cache);
+        }
+        if (cache.Bodies.TryGetValue((topic, standard), out byte[]? cached))
+        {
+            return new NameServerReply(NameServerReply.Success, null, cached);
+        }
+
         TopicRouteData? route = _routes.FindRoute(topic);
         if (route is null)
         {
@@ -128,10 +149,9 @@ public sealed class NameServerCommands
         {
             route.OrderTopicConf = _kv.Get(KvConfigStore.OrderTopicConfigNamespace, topic);
         }
-        JsonKeyStyle style = requestVersion >= StandardJsonRouteMinVersion || acceptStandardJsonOnly
-            ? JsonKeyStyle.Quoted
-            : JsonKeyStyle.Unquoted;
-        return new NameServerReply(NameServerReply.Success, null, route.Encode(style));
+        byte[] body = route.Encode(standard ? JsonKeyStyle.Quoted : JsonKeyStyle.Unquoted);
+        cache.Bodies.TryAdd((topic, standard), body);
+        return new NameServerReply(NameServerReply.Success, null, body);
     }
 
     /// <summary>
@@ -273,6 +293,16 @@ public sealed class NameServerCommands
 
     /// <summary>RocketMQ's <c>UtilAll.crc32</c>: CRC-32 (IEEE) masked to a non-negative int.</summary>
     public static int Crc32Masked(ReadOnlySpan<byte> data) => (int)(Crc32.HashToUInt32(data) & 0x7FFFFFFF);
+
+    /// <summary>Encoded route bodies valid for one registry version and one KV version.</summary>
+    private sealed class RouteBodyCache(long routesVersion, long kvVersion)
+    {
+        public long RoutesVersion { get; } = routesVersion;
+
+        public long KvVersion { get; } = kvVersion;
+
+        public ConcurrentDictionary<(string Topic, bool Standard), byte[]> Bodies { get; } = new();
+    }
 
     private static string? Missing(BrokerIdentity broker) =>
         string.IsNullOrEmpty(broker.BrokerName) ? "brokerName"

@@ -77,6 +77,7 @@ public sealed partial class RouteRegistry
 
     private void RemoveBrokerAddressLocked(string brokerAddr)
     {
+        Interlocked.Increment(ref _version);
         _brokerLiveTable.Remove(brokerAddr);
         _filterServerTable.Remove(brokerAddr);
 

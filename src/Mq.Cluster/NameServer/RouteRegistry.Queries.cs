@@ -107,6 +107,7 @@ public sealed partial class RouteRegistry
         ArgumentNullException.ThrowIfNull(topic);
         lock (_lock)
         {
+            Interlocked.Increment(ref _version);
             if (string.IsNullOrEmpty(clusterName))
             {
                 return _topicQueueTable.Remove(topic);
@@ -144,6 +145,7 @@ public sealed partial class RouteRegistry
         const int PermRead = 4; // PermName.PERM_READ
         lock (_lock)
         {
+            Interlocked.Increment(ref _version);
             int count = 0;
             foreach (Dictionary<string, QueueData> byBroker in _topicQueueTable.Values)
             {

@@ -26,6 +26,7 @@ public sealed partial class RouteRegistry
     private readonly Dictionary<string, HashSet<string>> _clusterAddrTable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BrokerLiveInfo> _brokerLiveTable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _filterServerTable = new(StringComparer.Ordinal);
+    private long _version;
 
     /// <summary>Creates an empty registry.</summary>
     /// <param name="timeProvider">Clock for liveness.</param>
@@ -37,6 +38,12 @@ public sealed partial class RouteRegistry
         _time = timeProvider;
         _brokerExpiry = brokerExpiry;
     }
+
+    /// <summary>
+    /// Increases whenever routing state may have changed (registration, removal, deletion, permission change).
+    /// Read it before a lookup to cache what the lookup returns: a later change always bumps it.
+    /// </summary>
+    public long Version => Interlocked.Read(ref _version);
 
     /// <summary>
     /// REGISTER_BROKER (Java <c>RouteInfoManager.registerBroker</c>): joins the cluster, records
@@ -65,6 +72,7 @@ public sealed partial class RouteRegistry
 
         lock (_lock)
         {
+            Interlocked.Increment(ref _version);
             if (!_clusterAddrTable.TryGetValue(broker.ClusterName, out HashSet<string>? names))
             {
                 names = new HashSet<string>(StringComparer.Ordinal);
@@ -136,6 +144,7 @@ public sealed partial class RouteRegistry
     {
         lock (_lock)
         {
+            Interlocked.Increment(ref _version);
             _brokerLiveTable.Remove(broker.BrokerAddr ?? string.Empty);
             _filterServerTable.Remove(broker.BrokerAddr ?? string.Empty);
             if (broker.BrokerName is null || !_brokerAddrTable.TryGetValue(broker.BrokerName, out BrokerData? brokerData))

@@ -214,4 +214,27 @@ public sealed class NameServerCommandsTests
             Assert.That(reply.Code, Is.AnyOf(NameServerReply.Success, NameServerReply.SystemError));
         }
     }
+
+    [Test]
+    public void CachedRouteBodiesFollowRegistryAndKvChanges()
+    {
+        Register("broker-a", "a:1", 0, Body(1, ("T", 4)));
+        byte[] first = _commands.GetRouteInfoByTopic("T", JavaVersion, false).Body!;
+        Assert.That(_commands.GetRouteInfoByTopic("T", JavaVersion, false).Body, Is.SameAs(first), "served from the cache");
+        Assert.That(_commands.GetRouteInfoByTopic("T", LegacyVersion, false).Body, Is.Not.EqualTo(first), "styles cached apart");
+
+        Register("broker-a", "a:1", 0, Body(2, ("T", 8)));
+        TopicRouteData changed = TopicRouteData.Decode(_commands.GetRouteInfoByTopic("T", JavaVersion, false).Body!);
+        Assert.That(changed.QueueDatas[0].WriteQueueNums, Is.EqualTo(8));
+
+        _commands.PutKvConfig(KvConfigStore.OrderTopicConfigNamespace, "T", "broker-a:8");
+        Assert.That(TopicRouteData.Decode(_commands.GetRouteInfoByTopic("T", JavaVersion, false).Body!).OrderTopicConf, Is.EqualTo("broker-a:8"));
+
+        _commands.Routes.WipeWritePermOfBroker("broker-a");
+        Assert.That(TopicRouteData.Decode(_commands.GetRouteInfoByTopic("T", JavaVersion, false).Body!).QueueDatas[0].Perm, Is.EqualTo(4));
+
+        _time.Advance(TimeSpan.FromSeconds(121));
+        _commands.Routes.ScanNotActiveBrokers();
+        Assert.That(_commands.GetRouteInfoByTopic("T", JavaVersion, false).Code, Is.EqualTo(NameServerReply.TopicNotExist));
+    }
 }
