@@ -7,26 +7,26 @@ public sealed partial class RouteRegistry
     /// <c>RouteInfoManager.scanNotActiveBroker</c>, run every 10 s), with its queue data as for a closed
     /// connection.
     /// </summary>
-    /// <returns>The removed broker addresses (for logging).</returns>
-    public IReadOnlyList<string> ScanNotActiveBrokers()
+    /// <returns>The removed brokers with their connections (close those, and log).</returns>
+    public IReadOnlyList<RemovedBroker> ScanNotActiveBrokers()
     {
         lock (_lock)
         {
-            List<string>? expired = null;
+            List<RemovedBroker>? expired = null;
             foreach (KeyValuePair<string, BrokerLiveInfo> e in _brokerLiveTable)
             {
                 if (_time.GetElapsedTime(e.Value.LastUpdateTimestamp) > e.Value.Timeout)
                 {
-                    (expired ??= []).Add(e.Key);
+                    (expired ??= []).Add(new RemovedBroker(e.Key, e.Value.Connection));
                 }
             }
             if (expired is null)
             {
                 return [];
             }
-            foreach (string addr in expired)
+            foreach (RemovedBroker removed in expired)
             {
-                RemoveBrokerAddressLocked(addr);
+                RemoveBrokerAddressLocked(removed.BrokerAddr);
             }
             return expired;
         }

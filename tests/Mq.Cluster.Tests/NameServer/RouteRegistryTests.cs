@@ -32,6 +32,18 @@ public sealed class RouteRegistryTests
         return w;
     }
 
+    private string[] Expire() => _registry.ScanNotActiveBrokers().Select(b => b.BrokerAddr).ToArray();
+
+    [Test]
+    public void ExpiryHandsBackTheConnectionToClose()
+    {
+        object conn = new();
+        _registry.RegisterBroker(Reg("broker-a", "a:1"), Topics(1, ("T", 1)), null, conn);
+        _time.Advance(TimeSpan.FromSeconds(121));
+        Assert.That(_registry.ScanNotActiveBrokers(), Is.EqualTo(new[] { new RemovedBroker("a:1", conn) }));
+        Assert.That(_registry.ConnectionClosed(conn), Is.Empty, "already gone");
+    }
+
     [Test]
     public void RegisteredMasterIsRoutedWithTheShapeOfTheProtocolExample()
     {
@@ -66,17 +78,17 @@ public sealed class RouteRegistryTests
         _time.Advance(TimeSpan.FromSeconds(100));
         _registry.RegisterBroker(Reg("broker-b", "b:1"), Topics(1, ("T2", 4)), null, null); // b refreshes
         _time.Advance(TimeSpan.FromSeconds(20));
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.Empty, "exactly 120 s is not yet expired");
+        Assert.That(Expire(), Is.Empty, "exactly 120 s is not yet expired");
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.EqualTo(new[] { "a:1" }));
+        Assert.That(Expire(), Is.EqualTo(new[] { "a:1" }));
         Assert.That(_registry.FindRoute("T1"), Is.Null, "a's only topic disappears with it");
         Assert.That(_registry.FindRoute("T2"), Is.Not.Null);
         Assert.That(_registry.GetClusterInfo().BrokerAddrTable.Keys, Is.EquivalentTo(new[] { "broker-b" }));
         Assert.That(_registry.GetClusterInfo().ClusterAddrTable[Cluster], Is.EquivalentTo(new[] { "broker-b" }));
 
         _time.Advance(TimeSpan.FromSeconds(200));
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.EqualTo(new[] { "b:1" }));
+        Assert.That(Expire(), Is.EqualTo(new[] { "b:1" }));
         Assert.That(_registry.GetClusterInfo().ClusterAddrTable, Is.Empty, "an empty cluster is removed");
         Assert.That(_registry.GetAllTopics().Topics, Is.Empty);
     }
@@ -86,7 +98,7 @@ public sealed class RouteRegistryTests
     {
         _registry.RegisterBroker(Reg("broker-a", "a:1") with { HeartbeatTimeout = TimeSpan.FromSeconds(30) }, Topics(1, ("T", 1)), null, null);
         _time.Advance(TimeSpan.FromSeconds(31));
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.EqualTo(new[] { "a:1" }));
+        Assert.That(Expire(), Is.EqualTo(new[] { "a:1" }));
     }
 
     [Test]
@@ -145,7 +157,7 @@ public sealed class RouteRegistryTests
         _registry.RegisterBroker(Reg("broker-a", "s:1", 1), Topics(1, ("T", 4)), null, null);
         _time.Advance(TimeSpan.FromSeconds(61));
 
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.EqualTo(new[] { "m:1" }));
+        Assert.That(Expire(), Is.EqualTo(new[] { "m:1" }));
         TopicRouteData route = _registry.FindRoute("T")!;
         Assert.That(route.QueueDatas, Has.Count.EqualTo(1), "consumers keep reading from the slave");
         Assert.That(route.BrokerDatas[0].BrokerAddrs, Is.EquivalentTo(new Dictionary<long, string> { [1] = "s:1" }));
@@ -255,9 +267,9 @@ public sealed class RouteRegistryTests
         _time.Advance(TimeSpan.FromSeconds(100));
         Assert.That(_registry.QueryDataVersion("a:1", topics.DataVersion, out _), Is.False);
         _time.Advance(TimeSpan.FromSeconds(100));
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.Empty, "the unchanged query refreshed the broker");
+        Assert.That(Expire(), Is.Empty, "the unchanged query refreshed the broker");
         _time.Advance(TimeSpan.FromSeconds(21));
-        Assert.That(_registry.ScanNotActiveBrokers(), Is.EqualTo(new[] { "a:1" }));
+        Assert.That(Expire(), Is.EqualTo(new[] { "a:1" }));
     }
 
     [Test]

@@ -83,7 +83,7 @@ internal ref partial struct FastJsonReader
                     case (byte)'r': buffer[written++] = '\r'; i++; break;
                     case (byte)'t': buffer[written++] = '\t'; i++; break;
                     case (byte)'u':
-                        if (i + 5 > content.Length || !TryParseHex4(content.Slice(i + 1, 4), out char unit))
+                        if (i + 5 > content.Length || !TryParseHex(content.Slice(i + 1, 4), out char unit))
                         {
                             throw Error("Invalid \\u escape", position + i - 1);
                         }
@@ -117,8 +117,6 @@ internal ref partial struct FastJsonReader
             ArrayPool<char>.Shared.Return(buffer);
         }
     }
-
-    private static bool TryParseHex4(ReadOnlySpan<byte> hex, out char value) => TryParseHex(hex, out value);
 
     private static bool TryParseHex(ReadOnlySpan<byte> hex, out char value)
     {

@@ -105,8 +105,6 @@ internal static class JsonBodyReader
 
     public static string ReadNonNullString(ref FastJsonReader reader) => reader.ReadString() ?? string.Empty;
 
-    public static string? ReadNullableString(ref FastJsonReader reader) => reader.ReadString();
-
     public static long ReadInt64(ref FastJsonReader reader) => reader.ReadInt64();
 }
 
