@@ -84,6 +84,16 @@ public sealed class RegisterBrokerBodyCompressedTests
         Assert.Throws<JsonBodyException>(() => RegisterBrokerBody.DecodeCompressed(badLine));
     }
 
+    [Test]
+    public void TopicConfigLineFormMatchesJava()
+    {
+        var config = new TopicConfig { TopicName = "TopicTest", ReadQueueNums = 4, WriteQueueNums = 2, Perm = 6, TopicFilterType = TopicFilterType.MultiTag };
+        Assert.That(config.ToLine(), Is.EqualTo("TopicTest 4 2 6 MULTI_TAG"));
+        TopicConfig? withAttributes = TopicConfig.ParseLine("TopicTest 4 2 6 SINGLE_TAG {\"+message.type\":\"NORMAL\"}");
+        Assert.That(withAttributes!.WriteQueueNums, Is.EqualTo(2), "5.x appends attributes; the first five fields still parse");
+        Assert.That(TopicConfig.ParseLine("TopicTest 4 2"), Is.Null);
+    }
+
     private static byte[] Inflate(byte[] data)
     {
         using var z = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
