@@ -51,6 +51,16 @@ public sealed class NameServerOptions
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every invalid setting.</summary>
     public void Validate()
     {
+        List<string> errors = CollectErrors();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(NameServerOptions), typeof(NameServerOptions), errors);
+        }
+    }
+
+    /// <summary>Every invalid setting, described; empty when valid.</summary>
+    internal List<string> CollectErrors()
+    {
         List<string> errors = [];
         if (ListenPort is < 0 or > 65535)
         {
@@ -72,9 +82,6 @@ public sealed class NameServerOptions
         {
             errors.Add("KvConfigPath must be null (memory only) or a file path.");
         }
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(nameof(NameServerOptions), typeof(NameServerOptions), errors);
-        }
+        return errors;
     }
 }

@@ -40,4 +40,14 @@ public sealed class NameServerOptionsTests
         var o = new NameServerOptions { BrokerExpiry = TimeSpan.FromSeconds(5), ScanInterval = TimeSpan.FromSeconds(10) };
         Assert.Throws<OptionsValidationException>(o.Validate);
     }
+
+    [Test]
+    public void ValidatorReportsTheSameFailures()
+    {
+        var validator = new NameServerOptionsValidator();
+        Assert.That(validator.Validate(null, new NameServerOptions()).Succeeded, Is.True);
+        ValidateOptionsResult bad = validator.Validate(null, new NameServerOptions { ListenPort = -1 });
+        Assert.That(bad.Failed, Is.True);
+        Assert.That(bad.Failures!.Single(), Does.Contain("ListenPort"));
+    }
 }
