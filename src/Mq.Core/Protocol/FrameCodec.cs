@@ -50,6 +50,10 @@ internal static class FrameCodec
             return false;
         }
         command.Reset();
+        if (cache is not null)
+        {
+            command.ExtFields.Cache = cache;
+        }
         byte[] frame = ArrayPool<byte>.Shared.Rent(total);
         buffer.Slice(4, total).CopyTo(frame);
         command.AttachFrame(frame);
