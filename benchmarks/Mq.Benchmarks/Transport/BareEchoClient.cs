@@ -56,8 +56,8 @@ internal sealed class BareEchoClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.CompleteAsync().ConfigureAwait(false);
         _socket.Shutdown(SocketShutdown.Both);
+        await _writer.CompleteAsync().ConfigureAwait(false); // disposes the stream and the socket
         try
         {
             await _receiveLoop.ConfigureAwait(false);

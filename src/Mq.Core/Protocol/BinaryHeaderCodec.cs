@@ -100,7 +100,7 @@ internal static class BinaryHeaderCodec
             throw Malformed("ext length out of range");
         }
         int extEnd = pos + extLength;
-        ExtFields fields = command.ExtFields;
+        ExtFields? fields = extLength > 0 ? command.ExtFields : null;
         while (pos < extEnd)
         {
             if (extEnd - pos < 2)
@@ -123,7 +123,7 @@ internal static class BinaryHeaderCodec
             }
             if (keyLength > 0 && valueLength > 0)
             {
-                fields.PutSlice(start + keyStart, keyLength, start + pos, valueLength);
+                fields!.PutSlice(start + keyStart, keyLength, start + pos, valueLength);
             }
             pos += valueLength;
         }

@@ -50,13 +50,9 @@ internal static class FrameCodec
             return false;
         }
         command.Reset();
-        if (cache is not null)
-        {
-            command.ExtFields.Cache = cache;
-        }
         byte[] frame = ArrayPool<byte>.Shared.Rent(total);
         buffer.Slice(4, total).CopyTo(frame);
-        command.AttachFrame(frame);
+        command.AttachFrame(frame, cache);
         Decode(frame, total, command, cache);
         buffer = buffer.Slice(4 + total);
         return true;

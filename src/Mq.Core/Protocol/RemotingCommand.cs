@@ -20,6 +20,7 @@ internal sealed class RemotingCommand : IDisposable
     private ExtFields? _extFields;
     private byte[]? _frame;
     private IDisposable? _bodyOwner;
+    private Utf8StringCache? _cache;
 
     /// <summary>Request code, or response code in a response.</summary>
     public int Code { get; set; }
@@ -54,8 +55,22 @@ internal sealed class RemotingCommand : IDisposable
     /// <summary>Whether extFields are present (JSON omits the key when there are none).</summary>
     public bool HasExtFields => _extFields is { Count: > 0 };
 
-    /// <summary>The extFields (created on first use).</summary>
-    public ExtFields ExtFields => _extFields ??= new ExtFields();
+    /// <summary>The extFields (created on first use; a decoded command's point into its frame).</summary>
+    public ExtFields ExtFields
+    {
+        get
+        {
+            if (_extFields is null)
+            {
+                _extFields = new ExtFields { Cache = _cache };
+                if (_frame is not null)
+                {
+                    _extFields.AttachDecoded(_frame);
+                }
+            }
+            return _extFields;
+        }
+    }
 
     /// <summary>A request with our language and version, to be sent with <paramref name="serializeType"/>.</summary>
     public static RemotingCommand CreateRequest(int code, SerializeType serializeType = SerializeType.Json) =>
@@ -137,10 +152,15 @@ internal sealed class RemotingCommand : IDisposable
         $"RemotingCommand [code={Code}, language={Language}, version={Version}, opaque={Opaque}, flag(B)={Convert.ToString(Flag, 2)}, remark={Remark}, extFields={_extFields?.Count ?? 0}, serializeTypeCurrentRPC={SerializeType}, body={Body.Length}]";
 
     /// <summary>Takes ownership of a rented frame buffer for a command being decoded into.</summary>
-    internal void AttachFrame(byte[] frame)
+    internal void AttachFrame(byte[] frame, Utf8StringCache? cache)
     {
         _frame = frame;
-        ExtFields.AttachDecoded(frame);
+        _cache = cache;
+        if (_extFields is not null)
+        {
+            _extFields.AttachDecoded(frame);
+            _extFields.Cache = cache;
+        }
     }
 
     /// <summary>Sets a body that lives in the attached frame buffer.</summary>

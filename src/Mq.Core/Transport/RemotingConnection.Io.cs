@@ -21,6 +21,9 @@ internal sealed partial class RemotingConnection
                     break; // StopReceiving or transport abort
                 }
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                // Responses produced inline while this batch is dispatched are queued and flushed
+                // together afterwards: one socket send per read instead of one per response.
+                _batchingThread = Environment.CurrentManagedThreadId;
                 try
                 {
                     while (!_stopReceiving && FrameCodec.TryParse(ref buffer, out RemotingCommand? command, _maxFrameLength, _peer.StringCache))
@@ -32,6 +35,14 @@ internal sealed partial class RemotingConnection
                 {
                     badFrame = ex.Message;
                     break;
+                }
+                finally
+                {
+                    _batchingThread = 0;
+                }
+                if (!_sendQueue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+                {
+                    Drain();
                 }
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted || _stopReceiving)

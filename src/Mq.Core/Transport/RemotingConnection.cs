@@ -31,6 +31,7 @@ internal sealed partial class RemotingConnection
     private volatile bool _outputCompleted;
     private volatile bool _stopReceiving;
     private int _closeStarted;
+    private volatile int _batchingThread;
 
     internal RemotingConnection(RemotingPeer peer, ITransportConnection transport)
     {
@@ -135,6 +136,10 @@ internal sealed partial class RemotingConnection
             return false;
         }
         _sendQueue.Enqueue(command);
+        if (_batchingThread == Environment.CurrentManagedThreadId)
+        {
+            return true; // the receive loop flushes its batch when it has dispatched every frame
+        }
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             Drain();
