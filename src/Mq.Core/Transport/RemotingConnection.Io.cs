@@ -202,10 +202,6 @@ internal sealed partial class RemotingConnection
         {
             _peer.Logger.ConnectionError(ex, Id);
         }
-        if (_stopReceiving)
-        {
-            _input.CancelPendingRead();
-        }
         var closed = new RemotingSendException("connection to " + RemoteAddress + " closed before the response arrived", RemoteAddress);
         foreach (KeyValuePair<int, PendingRequest> entry in _pending)
         {

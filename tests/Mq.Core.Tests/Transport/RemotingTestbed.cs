@@ -5,12 +5,6 @@ using Mq.Transport;
 
 namespace Mq.Tests.Transport;
 
-public enum TransportKind
-{
-    Socket,
-    Memory,
-}
-
 /// <summary>A server on 127.0.0.1:0 and a client, over sockets or memory.</summary>
 internal sealed class RemotingTestbed : IAsyncDisposable
 {

@@ -37,6 +37,3 @@ public sealed class RecordingLoggerFactory : ILoggerFactory
             owner._entries.Enqueue(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception));
     }
 }
-
-/// <summary>One recorded log entry.</summary>
-public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);

@@ -107,13 +107,3 @@ public static class PcapReader
     private static uint ReadUInt32(ReadOnlySpan<byte> span, bool littleEndian) =>
         littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(span) : BinaryPrimitives.ReadUInt32BigEndian(span);
 }
-
-/// <summary>One direction of a TCP connection.</summary>
-public readonly record struct StreamKey(string Source, int SourcePort, string Destination, int DestinationPort)
-{
-    /// <inheritdoc />
-    public override string ToString() => $"{Source}:{SourcePort} -> {Destination}:{DestinationPort}";
-}
-
-/// <summary>A reassembled one-direction byte stream.</summary>
-public sealed record TcpStream(StreamKey Key, byte[] Data);
