@@ -22,11 +22,51 @@ internal static class FrameCodec
     /// </summary>
     public static bool TryParse(ref ReadOnlySequence<byte> buffer, RemotingCommand command, int maxFrameLength = DefaultMaxFrameLength, Utf8StringCache? cache = null)
     {
-        if (buffer.Length < 4)
+        if (!TryReadLength(buffer, maxFrameLength, out int total) || buffer.Length - 4 < total)
         {
             return false;
         }
-        int total;
+        command.Reset();
+        byte[] frame = ArrayPool<byte>.Shared.Rent(total);
+        buffer.Slice(4, total).CopyTo(frame);
+        DecodeRented(frame, total, command, cache);
+        buffer = buffer.Slice(4 + total);
+        return true;
+    }
+
+    /// <summary>Like the other overload, creating the command (only when a whole frame is there).</summary>
+    public static bool TryParse(ref ReadOnlySequence<byte> buffer, out RemotingCommand? command, int maxFrameLength = DefaultMaxFrameLength, Utf8StringCache? cache = null)
+    {
+        command = null;
+        if (!TryReadLength(buffer, maxFrameLength, out int total) || buffer.Length - 4 < total)
+        {
+            return false;
+        }
+        var candidate = new RemotingCommand();
+        try
+        {
+            TryParse(ref buffer, candidate, maxFrameLength, cache);
+        }
+        catch
+        {
+            candidate.Dispose();
+            throw;
+        }
+        command = candidate;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads and validates the total-length prefix (the bytes after it). False when fewer than 4 bytes
+    /// are buffered; throws <see cref="RemotingProtocolException"/> for a negative or oversized length.
+    /// </summary>
+    public static bool TryReadLength(in ReadOnlySequence<byte> buffer, int maxFrameLength, out int total)
+    {
+        if (buffer.Length < 4)
+        {
+            total = 0;
+            return false;
+        }
         ReadOnlySpan<byte> first = buffer.FirstSpan;
         if (first.Length >= 4)
         {
@@ -45,39 +85,18 @@ internal static class FrameCodec
         {
             throw new RemotingProtocolException("frame length " + total.ToString(CultureInfo.InvariantCulture) + " exceeds the maximum frame size " + maxFrameLength.ToString(CultureInfo.InvariantCulture));
         }
-        if (buffer.Length - 4 < total)
-        {
-            return false;
-        }
-        command.Reset();
-        byte[] frame = ArrayPool<byte>.Shared.Rent(total);
-        buffer.Slice(4, total).CopyTo(frame);
-        command.AttachFrame(frame, cache);
-        Decode(frame, total, command, cache);
-        buffer = buffer.Slice(4 + total);
         return true;
     }
 
-    /// <summary>Like the other overload, creating the command.</summary>
-    public static bool TryParse(ref ReadOnlySequence<byte> buffer, out RemotingCommand? command, int maxFrameLength = DefaultMaxFrameLength, Utf8StringCache? cache = null)
+    /// <summary>
+    /// Decodes a frame already assembled in a buffer rented from <see cref="ArrayPool{T}.Shared"/>
+    /// (the bytes after the length prefix); <paramref name="command"/> takes ownership of it.
+    /// </summary>
+    public static void DecodeRented(byte[] frame, int total, RemotingCommand command, Utf8StringCache? cache)
     {
-        var candidate = new RemotingCommand();
-        try
-        {
-            if (TryParse(ref buffer, candidate, maxFrameLength, cache))
-            {
-                command = candidate;
-                return true;
-            }
-        }
-        catch
-        {
-            candidate.Dispose();
-            throw;
-        }
-        candidate.Dispose();
-        command = null;
-        return false;
+        command.Reset();
+        command.AttachFrame(frame, cache);
+        Decode(frame, total, command, cache);
     }
 
     private static void Decode(byte[] frame, int total, RemotingCommand command, Utf8StringCache? cache)

@@ -26,9 +26,27 @@ internal sealed partial class RemotingConnection
                 _batchingThread = Environment.CurrentManagedThreadId;
                 try
                 {
-                    while (!_stopReceiving && FrameCodec.TryParse(ref buffer, out RemotingCommand? command, _maxFrameLength, _peer.StringCache))
+                    while (!_stopReceiving)
                     {
-                        Dispatch(command!);
+                        if (_partialFrame is not null)
+                        {
+                            if (!ContinuePartialFrame(ref buffer))
+                            {
+                                break;
+                            }
+                        }
+                        else if (FrameCodec.TryParse(ref buffer, out RemotingCommand? command, _maxFrameLength, _peer.StringCache))
+                        {
+                            Dispatch(command!);
+                        }
+                        else if (FrameCodec.TryReadLength(buffer, _maxFrameLength, out int total) && total > _assembleThreshold)
+                        {
+                            StartPartialFrame(ref buffer, total);
+                        }
+                        else
+                        {
+                            break;
+                        }
                     }
                 }
                 catch (RemotingProtocolException ex)
@@ -55,8 +73,18 @@ internal sealed partial class RemotingConnection
         {
             // The transport failed or was aborted: the connection is gone.
         }
+        catch (Exception ex)
+        {
+            // A defect, not input: still close only this connection, and say why.
+            badFrame = "internal error: " + ex.Message;
+        }
         finally
         {
+            if (_partialFrame is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_partialFrame);
+                _partialFrame = null;
+            }
             await _input.CompleteAsync().ConfigureAwait(false);
         }
         if (badFrame is not null)
@@ -68,6 +96,48 @@ internal sealed partial class RemotingConnection
         {
             _ = CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// A frame larger than half the read buffer is copied into its own pooled buffer as it arrives,
+    /// instead of piling up in pipe segments and being copied once more when complete: the pipe then
+    /// holds at most the read-buffer threshold per connection, whatever the frame size.
+    /// </summary>
+    private void StartPartialFrame(ref ReadOnlySequence<byte> buffer, int total)
+    {
+        _partialFrame = ArrayPool<byte>.Shared.Rent(total);
+        _partialTotal = total;
+        int available = (int)Math.Min(buffer.Length - 4, total);
+        buffer.Slice(4, available).CopyTo(_partialFrame);
+        _partialFilled = available;
+        buffer = buffer.Slice(4 + available);
+    }
+
+    /// <summary>Copies more of the large frame; dispatches it and returns true once complete.</summary>
+    private bool ContinuePartialFrame(ref ReadOnlySequence<byte> buffer)
+    {
+        byte[] frame = _partialFrame!;
+        int take = (int)Math.Min(buffer.Length, _partialTotal - _partialFilled);
+        buffer.Slice(0, take).CopyTo(frame.AsSpan(_partialFilled));
+        _partialFilled += take;
+        buffer = buffer.Slice(take);
+        if (_partialFilled < _partialTotal)
+        {
+            return false;
+        }
+        _partialFrame = null; // the command owns it from here
+        var command = new RemotingCommand();
+        try
+        {
+            FrameCodec.DecodeRented(frame, _partialTotal, command, _peer.StringCache);
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+        Dispatch(command);
+        return true;
     }
 
     private void Dispatch(RemotingCommand command)

@@ -32,6 +32,10 @@ internal sealed partial class RemotingConnection
     private volatile bool _stopReceiving;
     private int _closeStarted;
     private volatile int _batchingThread;
+    private readonly int _assembleThreshold;
+    private byte[]? _partialFrame;
+    private int _partialTotal;
+    private int _partialFilled;
 
     internal RemotingConnection(RemotingPeer peer, ITransportConnection transport)
     {
@@ -40,6 +44,7 @@ internal sealed partial class RemotingConnection
         _input = transport.Transport.Input;
         _output = transport.Transport.Output;
         _maxFrameLength = peer.Options.MaxFrameLength;
+        _assembleThreshold = (int)Math.Min(int.MaxValue, peer.Options.MaxReadBufferSize / 2);
         RemoteEndPoint = RemotingAddress.Normalize(transport.RemoteEndPoint);
         LocalEndPoint = transport.LocalEndPoint;
         RemoteAddress = RemotingAddress.Format(RemoteEndPoint);
