@@ -7,7 +7,7 @@ namespace Mq.Protocol;
 /// extFields and body. Ownership: a decoded command owns its pooled frame buffer (extFields and body
 /// point into it); an outgoing command owns its extFields buffer and, if given, the body's owner.
 /// <see cref="Dispose"/> returns everything to the pools; the transport disposes commands it sends
-/// and requests once their handler completes, so copy what must outlive them.
+/// and requests once their handler completes, so copy what must outlive them or <see cref="Retain"/>.
 /// </summary>
 internal sealed class RemotingCommand : IDisposable
 {
@@ -21,6 +21,7 @@ internal sealed class RemotingCommand : IDisposable
     private byte[]? _frame;
     private IDisposable? _bodyOwner;
     private Utf8StringCache? _cache;
+    private int _references = 1;
 
     /// <summary>Request code, or response code in a response.</summary>
     public int Code { get; set; }
@@ -140,9 +141,25 @@ internal sealed class RemotingCommand : IDisposable
         SerializeType = SerializeType.Json;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Keeps this command's buffers alive past its owner's <see cref="Dispose"/>: each call needs one
+    /// more <see cref="Dispose"/>. Returns the command, so it can be handed over as a body owner, e.g.
+    /// <c>response.SetBody(request.Body, request.Retain())</c> to answer with the request's bytes, or
+    /// kept by a handler that suspends a request (long polling).
+    /// </summary>
+    public RemotingCommand Retain()
+    {
+        Interlocked.Increment(ref _references);
+        return this;
+    }
+
+    /// <summary>Releases one reference; the last one returns every pooled buffer.</summary>
     public void Dispose()
     {
+        if (Interlocked.Decrement(ref _references) > 0)
+        {
+            return;
+        }
         Reset();
         _extFields?.Dispose();
     }

@@ -37,4 +37,46 @@ public sealed class DispatchModeTests
         using RemotingCommand ok = await bed.Client.InvokeAsync(bed.Address, EchoRequest("next")).WaitAsync(Patience);
         Assert.That(ok.ExtFields.GetString("echo"u8), Is.EqualTo("next"));
     }
+
+    [Test]
+    public async Task A_response_can_carry_the_retained_request_body([Values] TransportKind kind)
+    {
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.HeartBeat, (c, r, ct) =>
+        {
+            var response = RemotingCommand.CreateResponse(r, ResponseCode.Success);
+            response.SetBody(r.Body, r.Retain()); // no copy: the request lives until the response is written
+            return ValueTask.FromResult<RemotingCommand?>(response);
+        }));
+        var random = new Random(3);
+        var calls = new List<(byte[] Body, Task<RemotingCommand> Call)>();
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] body = new byte[random.Next(1, 5000)];
+            random.NextBytes(body);
+            var request = RemotingCommand.CreateRequest(RequestCode.HeartBeat);
+            request.SetBody(body);
+            calls.Add((body, bed.Client.InvokeAsync(bed.Address, request)));
+        }
+        foreach ((byte[] body, Task<RemotingCommand> call) in calls)
+        {
+            using RemotingCommand response = await call.WaitAsync(Patience);
+            Assert.That(response.Body.Span.SequenceEqual(body), Is.True);
+        }
+    }
+
+    [Test]
+    public void Retained_command_keeps_its_buffers_until_the_last_release()
+    {
+        using var source = RemotingCommand.CreateRequest(RequestCode.HeartBeat);
+        source.SetBody(new byte[] { 1, 2, 3 });
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
+        Mq.Protocol.FrameCodec.Write(source, writer);
+        var sequence = new System.Buffers.ReadOnlySequence<byte>(writer.WrittenMemory);
+        Assert.That(Mq.Protocol.FrameCodec.TryParse(ref sequence, out RemotingCommand? decoded), Is.True);
+        decoded!.Retain();
+        decoded.Dispose();
+        Assert.That(decoded.Body.ToArray(), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        decoded.Dispose();
+        Assert.That(decoded.Body.IsEmpty, Is.True);
+    }
 }
