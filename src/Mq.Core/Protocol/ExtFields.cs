@@ -39,10 +39,12 @@ internal sealed partial class ExtFields : IDisposable
     /// <summary>Sets a field to UTF-8 bytes.</summary>
     public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        EnsureOwned(key.Length + value.Length);
+        // The key or value may be a slice of our own buffer: the old one is returned only after copying.
+        byte[]? retired = EnsureOwned(key.Length + value.Length);
         int keyStart = Append(key);
         int valueStart = Append(value);
         Put(keyStart, key.Length, valueStart, value.Length);
+        Retire(retired);
     }
 
     /// <summary>Sets a field to a string; a null value is not sent (Java skips null fields).</summary>
@@ -53,23 +55,25 @@ internal sealed partial class ExtFields : IDisposable
             return;
         }
         int max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        EnsureOwned(key.Length + max);
+        byte[]? retired = EnsureOwned(key.Length + max);
         int keyStart = Append(key);
         int written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_used));
         int valueStart = _used;
         _used += written;
         Put(keyStart, key.Length, valueStart, written);
+        Retire(retired);
     }
 
     /// <summary>Sets a field to a decimal number (Java <c>Long.toString</c>).</summary>
     public void Add(ReadOnlySpan<byte> key, long value)
     {
-        EnsureOwned(key.Length + 20);
+        byte[]? retired = EnsureOwned(key.Length + 20);
         int keyStart = Append(key);
         Utf8Formatter.TryFormat(value, _buffer.AsSpan(_used), out int written);
         int valueStart = _used;
         _used += written;
         Put(keyStart, key.Length, valueStart, written);
+        Retire(retired);
     }
 
     /// <summary>Sets a field to <c>true</c>/<c>false</c> (lowercase, as Java's <c>Boolean.toString</c>).</summary>
@@ -278,11 +282,11 @@ internal sealed partial class ExtFields : IDisposable
     }
 
     /// <summary>Makes sure we own a buffer with <paramref name="extra"/> free bytes (copy-on-write for decoded fields).</summary>
-    private void EnsureOwned(int extra)
+    private byte[]? EnsureOwned(int extra)
     {
         if (_owned && _buffer.Length - _used >= extra)
         {
-            return;
+            return null;
         }
         int live = 0;
         for (int i = 0; i < _count; i++)
@@ -301,13 +305,19 @@ internal sealed partial class ExtFields : IDisposable
             e = new Entry(keyStart, e.KeyLength, used, e.ValueLength);
             used += e.ValueLength;
         }
-        if (_owned && _buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-        }
+        byte[]? retired = _owned && _buffer.Length > 0 ? _buffer : null;
         _buffer = next;
         _used = used;
         _owned = true;
+        return retired;
+    }
+
+    private static void Retire(byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private string Materialise(ReadOnlySpan<byte> value) =>
