@@ -15,12 +15,14 @@ namespace Mq.Transport;
 internal sealed class SocketConnection : ITransportConnection
 {
     private const int MinimumReceiveSegment = 4096;
+    private const int MaxGatherSegments = 64;
     private static readonly TimeSpan FlushOnCloseTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly ILogger _logger;
+    private readonly List<ArraySegment<byte>> _gather = new(MaxGatherSegments);
     private Task _receiveTask = Task.CompletedTask;
     private Task _sendTask = Task.CompletedTask;
     private int _aborted;
@@ -154,9 +156,13 @@ internal sealed class SocketConnection : ITransportConnection
                 System.Buffers.ReadOnlySequence<byte> buffer = result.Buffer;
                 try
                 {
-                    foreach (ReadOnlyMemory<byte> segment in buffer)
+                    if (buffer.IsSingleSegment)
                     {
-                        await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+                        await _socket.SendAsync(buffer.First, SocketFlags.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await SendGatheredAsync(buffer).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -183,6 +189,48 @@ internal sealed class SocketConnection : ITransportConnection
             // make the receive loop end, which completes the application's input.
             Abort();
         }
+    }
+
+    /// <summary>
+    /// Sends a multi-segment buffer (a batch of frames) with one gathered send per
+    /// <see cref="MaxGatherSegments"/> segments instead of one send per segment.
+    /// </summary>
+    private async Task SendGatheredAsync(System.Buffers.ReadOnlySequence<byte> buffer)
+    {
+        List<ArraySegment<byte>> gather = _gather;
+        gather.Clear();
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            if (segment.IsEmpty)
+            {
+                continue;
+            }
+            if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(segment, out ArraySegment<byte> array))
+            {
+                await FlushGatheredAsync(gather).ConfigureAwait(false);
+                await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+                continue;
+            }
+            gather.Add(array);
+            if (gather.Count == MaxGatherSegments)
+            {
+                await FlushGatheredAsync(gather).ConfigureAwait(false);
+            }
+        }
+        await FlushGatheredAsync(gather).ConfigureAwait(false);
+    }
+
+    private async Task FlushGatheredAsync(List<ArraySegment<byte>> gather)
+    {
+        if (gather.Count == 1)
+        {
+            await _socket.SendAsync(gather[0], SocketFlags.None).ConfigureAwait(false);
+        }
+        else if (gather.Count > 1)
+        {
+            await _socket.SendAsync(gather, SocketFlags.None).ConfigureAwait(false);
+        }
+        gather.Clear();
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
