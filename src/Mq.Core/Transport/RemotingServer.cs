@@ -4,16 +4,17 @@ using Microsoft.Extensions.Logging;
 namespace Mq.Transport;
 
 /// <summary>
-/// A remoting listener with its connections (Java <c>NettyRemotingServer</c>): register handlers,
-/// start on an end point (port 0 picks one; read <see cref="EndPoint"/>), call clients back through
-/// the <see cref="RemotingConnection"/> a handler received or an open event reported. Disposing
-/// stops gracefully: no new connections, in-flight requests answered (up to the shutdown timeout),
-/// then every connection closed.
+/// A remoting server with its connections (Java <c>NettyRemotingServer</c>): register handlers, start
+/// on an end point (port 0 picks one; read <see cref="EndPoint"/>), optionally listen on more end points
+/// with the same handlers (a broker's VIP port, listenPort - 2), and call clients back through the
+/// <see cref="RemotingConnection"/> a handler received or an open event reported. Disposing stops
+/// gracefully: no new connections, in-flight requests answered (up to the shutdown timeout), then
+/// every connection closed.
 /// </summary>
 internal sealed class RemotingServer : RemotingPeer
 {
-    private ITransportListener? _listener;
-    private Task _acceptLoop = Task.CompletedTask;
+    private readonly object _gate = new();
+    private readonly List<(ITransportListener Listener, Task AcceptLoop)> _listeners = [];
     private int _stopped;
 
     public RemotingServer(TransportOptions options, ITransport? transport = null, ILoggerFactory? loggerFactory = null)
@@ -21,22 +22,62 @@ internal sealed class RemotingServer : RemotingPeer
     {
     }
 
-    /// <summary>The bound end point (with the real port), once started.</summary>
-    public IPEndPoint? EndPoint => _listener?.EndPoint as IPEndPoint;
-
-    /// <summary>"ip:port" of the bound end point, once started.</summary>
-    public string? Address => _listener is null ? null : RemotingAddress.Format(_listener.EndPoint);
-
-    /// <summary>Binds and starts accepting connections.</summary>
-    public async Task StartAsync(IPEndPoint endPoint, CancellationToken cancellationToken = default)
+    /// <summary>The first bound end point (with the real port), once started.</summary>
+    public IPEndPoint? EndPoint
     {
-        if (_listener is not null)
+        get
         {
-            throw new InvalidOperationException("the server is already started");
+            lock (_gate)
+            {
+                return _listeners.Count == 0 ? null : (IPEndPoint)_listeners[0].Listener.EndPoint;
+            }
         }
-        _listener = await Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
-        Logger.ListenerStarted(RemotingAddress.Format(_listener.EndPoint));
-        _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    /// <summary>Every bound end point, in binding order.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var endPoints = new List<IPEndPoint>(_listeners.Count);
+                foreach ((ITransportListener listener, Task _) in _listeners)
+                {
+                    endPoints.Add((IPEndPoint)listener.EndPoint);
+                }
+                return endPoints;
+            }
+        }
+    }
+
+    /// <summary>"ip:port" of the first bound end point, once started.</summary>
+    public string? Address => EndPoint is { } endPoint ? RemotingAddress.Format(endPoint) : null;
+
+    /// <summary>Binds the first end point and starts accepting connections.</summary>
+    public Task StartAsync(IPEndPoint endPoint, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_listeners.Count > 0)
+            {
+                throw new InvalidOperationException("the server is already started; use ListenAsync to add end points");
+            }
+        }
+        return ListenAsync(endPoint, cancellationToken);
+    }
+
+    /// <summary>Binds one more end point served by the same handlers; returns the bound end point.</summary>
+    public async Task<IPEndPoint> ListenAsync(IPEndPoint endPoint, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
+        ITransportListener listener = await Transport.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        Logger.ListenerStarted(RemotingAddress.Format(listener.EndPoint));
+        lock (_gate)
+        {
+            _listeners.Add((listener, AcceptLoopAsync(listener)));
+        }
+        return (IPEndPoint)listener.EndPoint;
     }
 
     /// <summary>Graceful stop; see the type's remarks. Idempotent.</summary>
@@ -46,11 +87,16 @@ internal sealed class RemotingServer : RemotingPeer
         {
             return;
         }
-        if (_listener is not null)
+        (ITransportListener Listener, Task AcceptLoop)[] listeners;
+        lock (_gate)
         {
-            await _listener.UnbindAsync(cancellationToken).ConfigureAwait(false);
-            await _acceptLoop.ConfigureAwait(false);
-            Logger.ListenerStopped(RemotingAddress.Format(_listener.EndPoint));
+            listeners = [.. _listeners];
+        }
+        foreach ((ITransportListener listener, Task acceptLoop) in listeners)
+        {
+            await listener.UnbindAsync(cancellationToken).ConfigureAwait(false);
+            await acceptLoop.ConfigureAwait(false);
+            Logger.ListenerStopped(RemotingAddress.Format(listener.EndPoint));
         }
         await DrainAndCloseAsync(cancellationToken).ConfigureAwait(false);
     }

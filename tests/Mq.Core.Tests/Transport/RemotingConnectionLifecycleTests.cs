@@ -78,6 +78,19 @@ public sealed class RemotingConnectionLifecycleTests
     }
 
     [Test]
+    public async Task A_second_end_point_is_served_by_the_same_handlers([Values] TransportKind kind)
+    {
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.HeartBeat, Echo));
+        IPEndPoint vip = await bed.Server.ListenAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        Assert.That(vip.Port, Is.Not.EqualTo(bed.Server.EndPoint!.Port));
+        Assert.That(bed.Server.EndPoints, Has.Count.EqualTo(2));
+        using RemotingCommand main = await bed.Client.InvokeAsync(bed.Address, EchoRequest("main")).WaitAsync(Patience);
+        using RemotingCommand second = await bed.Client.InvokeAsync("127.0.0.1:" + vip.Port, EchoRequest("vip")).WaitAsync(Patience);
+        Assert.That(second.ExtFields.GetString("echo"u8), Is.EqualTo("vip"));
+        Assert.That(bed.Server.Connections, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public void Ipv4_mapped_addresses_are_normalised()
     {
         var mapped = new IPEndPoint(IPAddress.Parse("::ffff:10.1.2.3"), 10911);
