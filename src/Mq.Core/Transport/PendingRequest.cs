@@ -16,7 +16,8 @@ internal sealed class PendingRequest : TaskCompletionSource<RemotingCommand>
         Opaque = opaque;
         Code = code;
         Timeout = timeout;
-        Deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        // Timeout.InfiniteTimeSpan waits for the response or the connection's end, never the clock.
+        Deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
     }
 
     public RemotingConnection Connection { get; }

@@ -72,6 +72,12 @@ internal sealed class RemotingClient : RemotingPeer
                 opening.SetResult(connection);
                 return connection;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _pool.TryRemove(new KeyValuePair<string, Task<RemotingConnection>>(address, opening.Task));
+                opening.SetCanceled(cancellationToken);
+                throw;
+            }
             catch (Exception ex)
             {
                 _pool.TryRemove(new KeyValuePair<string, Task<RemotingConnection>>(address, opening.Task));

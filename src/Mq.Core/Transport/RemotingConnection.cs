@@ -81,7 +81,9 @@ internal sealed partial class RemotingConnection
 
     /// <summary>
     /// Sends <paramref name="request"/> and waits for its response (the caller owns and disposes the
-    /// response). The request is owned by the transport from here on. Fails with
+    /// response). The request is owned by the transport from here on. <paramref name="timeout"/>: null
+    /// for <see cref="TransportOptions.RequestTimeout"/>, <see cref="Timeout.InfiniteTimeSpan"/> for none
+    /// (long polling callers pass their own, e.g. suspend time + margin). Fails with
     /// <see cref="RemotingTimeoutException"/>, <see cref="RemotingSendException"/> or
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
