@@ -190,7 +190,15 @@ internal sealed partial class RemotingConnection
             }
             if (wrote)
             {
-                ValueTask<FlushResult> flush = _output.FlushAsync();
+                ValueTask<FlushResult> flush;
+                try
+                {
+                    flush = _output.FlushAsync();
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or IOException)
+                {
+                    flush = ValueTask.FromException<FlushResult>(ex); // handled like an asynchronous failure
+                }
                 if (!flush.IsCompletedSuccessfully)
                 {
                     _ = DrainAfterFlushAsync(flush);
