@@ -52,6 +52,35 @@ public sealed class RemotingConnectionLifecycleTests
     }
 
     [Test]
+    public async Task Requests_in_both_directions_at_once_keep_their_opaques_apart([Values] TransportKind kind)
+    {
+        var opened = new TaskCompletionSource<RemotingConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var bed = await StartAsync(kind, configure: s =>
+        {
+            s.ConnectionOpened += c => opened.TrySetResult(c);
+            s.RegisterHandler(RequestCode.HeartBeat, Echo);
+        });
+        bed.Client.RegisterHandler(RequestCode.HeartBeat, Echo);
+        using (await bed.Client.InvokeAsync(bed.Address, EchoRequest("warm")).WaitAsync(Patience))
+        {
+        }
+        RemotingConnection toClient = await opened.Task.WaitAsync(Patience);
+
+        var up = Enumerable.Range(0, 200).Select(i => bed.Client.InvokeAsync(bed.Address, EchoRequest("up" + i))).ToList();
+        var down = Enumerable.Range(0, 200).Select(i => toClient.InvokeAsync(EchoRequest("down" + i))).ToList();
+        RemotingCommand[] ups = await Task.WhenAll(up).WaitAsync(Patience);
+        RemotingCommand[] downs = await Task.WhenAll(down).WaitAsync(Patience);
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.That(ups[i].ExtFields.GetString("echo"u8), Is.EqualTo("up" + i));
+            Assert.That(downs[i].ExtFields.GetString("echo"u8), Is.EqualTo("down" + i));
+            ups[i].Dispose();
+            downs[i].Dispose();
+        }
+        Assert.That(bed.Logs.WithEventId(305), Is.Empty);
+    }
+
+    [Test]
     public async Task Open_and_close_events_carry_the_ipv4_remote_address([Values] TransportKind kind)
     {
         var opened = new ConcurrentQueue<string>();
