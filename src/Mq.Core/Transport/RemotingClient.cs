@@ -92,11 +92,11 @@ internal sealed class RemotingClient : RemotingPeer
     }
 
     /// <summary>Closes the connection to <paramref name="address"/>, if any; the next use reconnects.</summary>
-    public async Task CloseConnectionAsync(string address)
+    public async Task CloseConnectionAsync(string address, CancellationToken cancellationToken = default)
     {
         if (_pool.TryRemove(address, out Task<RemotingConnection>? existing) && existing.IsCompletedSuccessfully)
         {
-            await existing.Result.CloseAsync().ConfigureAwait(false);
+            await existing.Result.CloseAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

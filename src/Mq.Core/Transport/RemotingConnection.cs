@@ -165,14 +165,17 @@ internal sealed partial class RemotingConnection
         _input.CancelPendingRead();
     }
 
-    /// <summary>Sends what is queued, then closes; pending requests fail.</summary>
-    public Task CloseAsync()
+    /// <summary>
+    /// Sends what is queued, then closes; pending requests fail. The token only stops the wait: the
+    /// close itself always completes.
+    /// </summary>
+    public Task CloseAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
         {
             _ = CloseCoreAsync();
         }
-        return _closedTask.Task;
+        return cancellationToken.CanBeCanceled ? _closedTask.Task.WaitAsync(cancellationToken) : _closedTask.Task;
     }
 
     /// <summary>Closes at once (bad frame), without waiting for queued frames.</summary>
