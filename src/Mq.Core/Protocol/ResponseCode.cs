@@ -80,4 +80,23 @@ public static class ResponseCode
     public const int UpdateGlobalWhiteAddrsConfigFailed = 211;
     /// <summary><c>FLOW_CONTROL</c> (215): pull consumer backs off 20 ms.</summary>
     public const int FlowControl = 215;
+
+    /// <summary><c>INVALID_PARAMETER</c> (29), 5.x only.</summary>
+    public const int InvalidParameter = 29;
+    /// <summary><c>POLLING_FULL</c> (209), 5.x meaning of 209.</summary>
+    public const int PollingFull = 209;
+    /// <summary><c>POLLING_TIMEOUT</c> (210), 5.x meaning of 210.</summary>
+    public const int PollingTimeout = 210;
+    /// <summary><c>BROKER_NOT_EXIST</c> (211), 5.x meaning of 211.</summary>
+    public const int BrokerNotExist = 211;
+    /// <summary><c>BROKER_DISPATCH_NOT_COMPLETE</c> (212), 5.x only.</summary>
+    public const int BrokerDispatchNotComplete = 212;
+    /// <summary><c>BROADCAST_CONSUMPTION</c> (213), 5.x only.</summary>
+    public const int BroadcastConsumption = 213;
+    /// <summary><c>NOT_LEADER_FOR_QUEUE</c> (501), 5.x only.</summary>
+    public const int NotLeaderForQueue = 501;
+    /// <summary><c>ILLEGAL_OPERATION</c> (604), 5.x only.</summary>
+    public const int IllegalOperation = 604;
+    /// <summary><c>GO_AWAY</c> (1500), 5.x only: the peer is shutting down.</summary>
+    public const int GoAway = 1500;
 }
