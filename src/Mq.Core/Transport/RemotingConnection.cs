@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Mq.Protocol;
+
+namespace Mq.Transport;
+
+/// <summary>
+/// One remoting connection, on either side: frames in, frames out, requests both ways (Java
+/// <c>NettyRemotingAbstract</c> per channel). A server keeps it to call the client back
+/// (<see cref="InvokeAsync"/>, <see cref="InvokeOnewayAsync"/>); handlers receive it with each request.
+/// The receive loop routes by the response bit: responses complete this connection's pending table,
+/// requests go to the peer's handlers. Writes from any thread are combined: whoever finds the writer
+/// free writes everything queued and flushes once.
+/// </summary>
+internal sealed partial class RemotingConnection
+{
+    private readonly RemotingPeer _peer;
+    private readonly ITransportConnection _transport;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly ConcurrentDictionary<int, PendingRequest> _pending = new();
+    private readonly ConcurrentQueue<RemotingCommand> _sendQueue = new();
+    private readonly CancellationTokenSource _closedSource = new();
+    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _maxFrameLength;
+    private int _writing;
+    private volatile bool _closing;
+    private volatile bool _outputCompleted;
+    private volatile bool _stopReceiving;
+    private int _closeStarted;
+    private volatile int _batchingThread;
+    private readonly int _assembleThreshold;
+    private byte[]? _partialFrame;
+    private int _partialTotal;
+    private int _partialFilled;
+
+    internal RemotingConnection(RemotingPeer peer, ITransportConnection transport)
+    {
+        _peer = peer;
+        _transport = transport;
+        _input = transport.Transport.Input;
+        _output = transport.Transport.Output;
+        _maxFrameLength = peer.Options.MaxFrameLength;
+        _assembleThreshold = (int)Math.Min(int.MaxValue, peer.Options.MaxReadBufferSize / 2);
+        RemoteEndPoint = RemotingAddress.Normalize(transport.RemoteEndPoint);
+        LocalEndPoint = transport.LocalEndPoint;
+        RemoteAddress = RemotingAddress.Format(RemoteEndPoint);
+    }
+
+    /// <summary>The transport's id, for logs.</summary>
+    public string Id => _transport.Id;
+
+    /// <summary>The peer's address as "ip:port" (IPv4-mapped addresses shown as IPv4).</summary>
+    public string RemoteAddress { get; }
+
+    /// <summary>The peer's end point (normalised to IPv4 when mapped).</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Our end point.</summary>
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>False once the connection is closing or closed.</summary>
+    public bool IsConnected => !_closing;
+
+    /// <summary>Cancelled when the connection closes.</summary>
+    public CancellationToken Closed => _closedSource.Token;
+
+    /// <summary>Completes when the connection has closed and its pending requests have failed.</summary>
+    public Task Completion => _closedTask.Task;
+
+    /// <summary>The client pool's key for this connection, when it belongs to a client.</summary>
+    internal string? PoolKey { get; init; }
+
+    /// <summary>Number of requests waiting for a response.</summary>
+    internal int PendingCount => _pending.Count;
+
+    internal void Start() => _ = ReceiveLoopAsync();
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and waits for its response (the caller owns and disposes the
+    /// response). The request is owned by the transport from here on. <paramref name="timeout"/>: null
+    /// for <see cref="TransportOptions.RequestTimeout"/>, <see cref="Timeout.InfiniteTimeSpan"/> for none
+    /// (long polling callers pass their own, e.g. suspend time + margin). Fails with
+    /// <see cref="RemotingTimeoutException"/>, <see cref="RemotingSendException"/> or
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            request.Dispose();
+            return Task.FromCanceled<RemotingCommand>(cancellationToken);
+        }
+        int opaque = _peer.NextOpaque();
+        request.Opaque = opaque;
+        request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
+        var pending = new PendingRequest(this, opaque, request.Code, timeout ?? _peer.Options.RequestTimeout);
+        _pending[opaque] = pending;
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingRequest)state!).Connection.CancelPending((PendingRequest)state!, token), pending);
+        }
+        if (!TrySend(request))
+        {
+            Fail(pending, new RemotingSendException("connection to " + RemoteAddress + " is closed", RemoteAddress));
+        }
+        return pending.Task;
+    }
+
+    /// <summary>
+    /// Sends a oneway request (flag bit 1): nothing comes back. Completes once the request is queued
+    /// for writing; fails with <see cref="RemotingSendException"/> when the connection is closed.
+    /// </summary>
+    public ValueTask InvokeOnewayAsync(RemotingCommand request, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            request.Dispose();
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+        request.Opaque = _peer.NextOpaque();
+        request.Flag = (request.Flag & ~RemotingCommand.ResponseFlag) | RemotingCommand.OnewayFlag;
+        return TrySend(request)
+            ? ValueTask.CompletedTask
+            : ValueTask.FromException(new RemotingSendException("connection to " + RemoteAddress + " is closed", RemoteAddress));
+    }
+
+    /// <summary>Captures what is needed to answer <paramref name="request"/> later.</summary>
+    public DeferredReply Defer(RemotingCommand request) => new(this, request);
+
+    /// <summary>
+    /// Queues a frame for writing (taking ownership of <paramref name="command"/>). False when the
+    /// connection is closing; the command is then disposed.
+    /// </summary>
+    internal bool TrySend(RemotingCommand command)
+    {
+        if (_closing)
+        {
+            command.Dispose();
+            return false;
+        }
+        _sendQueue.Enqueue(command);
+        if (_batchingThread == Environment.CurrentManagedThreadId)
+        {
+            return true; // the receive loop flushes its batch when it has dispatched every frame
+        }
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            Drain();
+        }
+        else if (_outputCompleted)
+        {
+            DiscardQueue();
+        }
+        return true;
+    }
+
+    /// <summary>Stops dispatching new frames (graceful shutdown); the connection stays open.</summary>
+    internal void StopReceiving()
+    {
+        _stopReceiving = true;
+        _input.CancelPendingRead();
+    }
+
+    /// <summary>
+    /// Sends what is queued, then closes; pending requests fail. The token only stops the wait: the
+    /// close itself always completes.
+    /// </summary>
+    public Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
+        {
+            _ = CloseCoreAsync();
+        }
+        return cancellationToken.CanBeCanceled ? _closedTask.Task.WaitAsync(cancellationToken) : _closedTask.Task;
+    }
+
+    /// <summary>Closes at once (bad frame), without waiting for queued frames.</summary>
+    internal void Abort()
+    {
+        _transport.Abort();
+        _ = CloseAsync();
+    }
+
+    /// <summary>Fails requests whose deadline has passed; called by the peer's timeout scan.</summary>
+    internal void ScanTimeouts(long now)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+        foreach (KeyValuePair<int, PendingRequest> entry in _pending)
+        {
+            PendingRequest pending = entry.Value;
+            if (now >= pending.Deadline && _pending.TryRemove(entry))
+            {
+                pending.Registration.Unregister();
+                _peer.Logger.RequestTimedOut(pending.Code, pending.Opaque, RemoteAddress);
+                pending.TrySetException(new RemotingTimeoutException(
+                    "wait response on the channel <" + RemoteAddress + "> timeout, " + ((long)pending.Timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "(ms)",
+                    RemoteAddress,
+                    pending.Timeout));
+            }
+        }
+    }
+
+    private void CancelPending(PendingRequest pending, CancellationToken token)
+    {
+        if (_pending.TryRemove(new KeyValuePair<int, PendingRequest>(pending.Opaque, pending)))
+        {
+            pending.TrySetCanceled(token);
+        }
+    }
+
+    private void Fail(PendingRequest pending, Exception error)
+    {
+        if (_pending.TryRemove(new KeyValuePair<int, PendingRequest>(pending.Opaque, pending)))
+        {
+            pending.Registration.Unregister();
+            pending.TrySetException(error);
+        }
+    }
+
+    private void FailOpaque(int opaque, Exception error)
+    {
+        if (_pending.TryGetValue(opaque, out PendingRequest? pending))
+        {
+            Fail(pending, error);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text;
+using Mq.Protocol;
+using Mq.Transport;
+using static Mq.Tests.Transport.RemotingTestbed;
+
+namespace Mq.Tests.Transport;
+
+[Category("Integration")]
+public sealed class RemotingRequestResponseTests
+{
+    [Test]
+    public async Task Request_gets_its_response_in_the_same_serialisation(
+        [Values] TransportKind kind, [Values(SerializeType.Json, SerializeType.RocketMq)] SerializeType type)
+    {
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.HeartBeat, Echo));
+
+        using RemotingCommand response = await bed.Client.InvokeAsync(bed.Address, EchoRequest("hello", type)).WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(response.IsResponse, Is.True);
+            Assert.That(response.SerializeType, Is.EqualTo(type));
+            Assert.That(response.Version, Is.EqualTo(RemotingVersion.Current));
+            Assert.That(response.ExtFields.GetString("echo"u8), Is.EqualTo("hello"));
+            Assert.That(Encoding.UTF8.GetString(response.Body.Span), Is.EqualTo("body-hello"));
+        });
+    }
+
+    [Test]
+    public async Task Many_requests_in_flight_are_matched_by_opaque([Values] TransportKind kind)
+    {
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.HeartBeat, async (c, r, ct) =>
+        {
+            // Answer out of order: later requests may finish first.
+            int n = r.ExtFields.GetRequiredInt32("echo"u8);
+            if (n % 3 == 0)
+            {
+                await Task.Yield();
+            }
+            return await Echo(c, r, ct);
+        }));
+        var calls = new List<Task<RemotingCommand>>();
+        for (int i = 0; i < 256; i++)
+        {
+            calls.Add(bed.Client.InvokeAsync(bed.Address, EchoRequest(i.ToString(System.Globalization.CultureInfo.InvariantCulture), i % 2 == 0 ? SerializeType.Json : SerializeType.RocketMq)));
+        }
+        RemotingCommand[] responses = await Task.WhenAll(calls).WaitAsync(Patience);
+        for (int i = 0; i < responses.Length; i++)
+        {
+            Assert.That(responses[i].ExtFields.GetRequiredInt32("echo"u8), Is.EqualTo(i));
+            responses[i].Dispose();
+        }
+        Assert.That(bed.Client.Connections, Has.Count.EqualTo(1), "one pooled connection per address");
+    }
+
+    [Test]
+    public async Task Unknown_code_is_answered_request_code_not_supported([Values] TransportKind kind)
+    {
+        await using var bed = await StartAsync(kind);
+        using RemotingCommand response = await bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(9999)).WaitAsync(Patience);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Code, Is.EqualTo(ResponseCode.RequestCodeNotSupported));
+            Assert.That(response.Remark, Is.EqualTo(" request type 9999 not supported"));
+        });
+    }
+
+    [Test]
+    public async Task Handler_exception_is_answered_system_error_with_its_message([Values] TransportKind kind)
+    {
+        await using var bed = await StartAsync(kind, configure: s =>
+        {
+            s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) => throw new InvalidOperationException("sync boom"));
+            s.RegisterHandler(RequestCode.SendMessage, async (c, r, ct) =>
+            {
+                await Task.Yield();
+                throw new InvalidOperationException("async boom");
+            });
+            s.RegisterHandler(RequestCode.GetMaxOffset, (c, r, ct) =>
+            {
+                r.DecodeHeader<Mq.Protocol.Headers.GetMaxOffsetRequestHeader>();
+                return ValueTask.FromResult<RemotingCommand?>(null);
+            });
+        });
+
+        using RemotingCommand sync = await bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage)).WaitAsync(Patience);
+        using RemotingCommand async = await bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.SendMessage)).WaitAsync(Patience);
+        using RemotingCommand missing = await bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.GetMaxOffset)).WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sync.Code, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(sync.Remark, Is.EqualTo("sync boom"));
+            Assert.That(async.Code, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(async.Remark, Is.EqualTo("async boom"));
+            Assert.That(missing.Code, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(missing.Remark, Is.EqualTo("the custom field topic is null"));
+            Assert.That(bed.Logs.WithEventId(307), Has.Count.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task Oneway_request_is_handled_and_never_answered([Values] TransportKind kind)
+    {
+        var handled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var bed = await StartAsync(kind, configure: s =>
+        {
+            s.RegisterHandler(RequestCode.UpdateConsumerOffset, (c, r, ct) =>
+            {
+                handled.TrySetResult(r.ExtFields.GetString("echo"u8)! + (r.IsOneway ? ":oneway" : ":twoway"));
+                return Echo(c, r, ct); // a response that must not be sent
+            });
+            s.RegisterHandler(RequestCode.HeartBeat, Echo);
+        });
+
+        await bed.Client.InvokeOnewayAsync(bed.Address, EchoRequest("x", code: RequestCode.UpdateConsumerOffset));
+        Assert.That(await handled.Task.WaitAsync(Patience), Is.EqualTo("x:oneway"));
+
+        // A later round trip proves the connection is in order; no stray response reached the client.
+        using RemotingCommand response = await bed.Client.InvokeAsync(bed.Address, EchoRequest("after")).WaitAsync(Patience);
+        Assert.That(response.ExtFields.GetString("echo"u8), Is.EqualTo("after"));
+        Assert.That(bed.Logs.WithEventId(305), Is.Empty, "no unmatched response");
+    }
+
+    [Test]
+    public async Task Deferred_reply_answers_later_from_another_thread([Values] TransportKind kind)
+    {
+        var held = new TaskCompletionSource<DeferredReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) =>
+        {
+            held.TrySetResult(c.Defer(r));
+            return ValueTask.FromResult<RemotingCommand?>(null); // long polling: suspend
+        }));
+
+        Task<RemotingCommand> call = bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage, SerializeType.RocketMq));
+        DeferredReply reply = await held.Task.WaitAsync(Patience);
+        Assert.That(call.IsCompleted, Is.False);
+        await Task.Run(() => Assert.That(reply.Send(reply.CreateResponse(ResponseCode.PullNotFound, "NO_NEW_MSG")), Is.True));
+
+        using RemotingCommand response = await call.WaitAsync(Patience);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Code, Is.EqualTo(ResponseCode.PullNotFound));
+            Assert.That(response.Remark, Is.EqualTo("NO_NEW_MSG"));
+            Assert.That(response.SerializeType, Is.EqualTo(SerializeType.RocketMq));
+        });
+    }
+
+    [Test]
+    public async Task Unanswered_request_times_out([Values] TransportKind kind)
+    {
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) => ValueTask.FromResult<RemotingCommand?>(null)));
+
+        var ex = Assert.ThrowsAsync<RemotingTimeoutException>(() => bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage), TimeSpan.FromMilliseconds(100)).WaitAsync(Patience));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Timeout, Is.EqualTo(TimeSpan.FromMilliseconds(100)));
+            Assert.That(ex.Address, Is.EqualTo(bed.Address));
+            Assert.That(ex.Message, Does.Contain("timeout, 100(ms)"));
+        });
+    }
+
+    [Test]
+    public async Task Default_timeout_comes_from_the_options()
+    {
+        var options = new TransportOptions { RequestTimeout = TimeSpan.FromMilliseconds(150) };
+        await using var bed = await StartAsync(TransportKind.Memory, options, s => s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) => ValueTask.FromResult<RemotingCommand?>(null)));
+        var ex = Assert.ThrowsAsync<RemotingTimeoutException>(() => bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage)).WaitAsync(Patience));
+        Assert.That(ex!.Timeout, Is.EqualTo(TimeSpan.FromMilliseconds(150)));
+        Assert.That(new TransportOptions().RequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
+    }
+
+    [Test]
+    public async Task Cancellation_fails_the_call_and_a_late_response_is_dropped([Values] TransportKind kind)
+    {
+        var held = new TaskCompletionSource<DeferredReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) =>
+        {
+            held.TrySetResult(c.Defer(r));
+            return ValueTask.FromResult<RemotingCommand?>(null);
+        }));
+        using var cts = new CancellationTokenSource();
+        Task<RemotingCommand> call = bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage), TimeSpan.FromSeconds(30), cts.Token);
+        DeferredReply reply = await held.Task.WaitAsync(Patience);
+        await cts.CancelAsync();
+        Assert.CatchAsync<OperationCanceledException>(() => call.WaitAsync(Patience));
+
+        reply.Send(reply.CreateResponse(ResponseCode.Success));
+        await WaitUntil(() => bed.Logs.WithEventId(305).Count == 1, "the late response is dropped with a log");
+    }
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mq.TestKit.Logging;
+
+/// <summary>One recorded log entry.</summary>
+public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
