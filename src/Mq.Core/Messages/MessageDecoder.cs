@@ -30,12 +30,13 @@ public static class MessageDecoder
     };
 
     /// <summary>
-    /// Decodes one record at the start of <paramref name="source"/>; throws <see cref="InvalidDataException"/>
+    /// Decodes like Java's client (<c>MessageDecoder.decode</c>): the length comes from the fields, the CRC is
+    /// checked only on request. Decodes one record at the start of <paramref name="source"/>; throws <see cref="InvalidDataException"/>
     /// when it is not a complete, well-formed record.
     /// </summary>
-    public static DecodedMessage Decode(ReadOnlySpan<byte> source, bool checkCrc = true)
+    public static DecodedMessage Decode(ReadOnlySpan<byte> source, bool checkCrc = false)
     {
-        var status = MessageView.TryRead(source, checkCrc, out var view, out _);
+        var status = MessageView.TryRead(source, checkCrc, out var view, out _, lenientSize: true);
         if (status != RecordReadStatus.Ok)
         {
             throw new InvalidDataException($"Not a valid stored message record: {status}.");
@@ -47,7 +48,7 @@ public static class MessageDecoder
     /// Decodes records until the buffer is exhausted or the rest is not a record (a trailing remainder
     /// that does not start with a record magic is ignored, as Java's decoder stops there).
     /// </summary>
-    public static List<DecodedMessage> DecodeAll(ReadOnlySequence<byte> source, bool checkCrc = true)
+    public static List<DecodedMessage> DecodeAll(ReadOnlySequence<byte> source, bool checkCrc = false)
     {
         byte[]? rented = null;
         ReadOnlySpan<byte> span;
@@ -75,12 +76,12 @@ public static class MessageDecoder
     }
 
     /// <summary>Span overload of <see cref="DecodeAll(ReadOnlySequence{byte}, bool)"/>.</summary>
-    public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc = true)
+    public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc = false)
     {
         var result = new List<DecodedMessage>();
         while (!source.IsEmpty)
         {
-            var status = MessageView.TryRead(source, checkCrc, out var view, out int size);
+            var status = MessageView.TryRead(source, checkCrc, out var view, out int size, lenientSize: true);
             if (status == RecordReadStatus.Ok)
             {
                 result.Add(ToDecodedMessage(view));

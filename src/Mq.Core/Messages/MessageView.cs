@@ -75,8 +75,11 @@ public readonly ref struct MessageView
     /// Reads the record at the start of <paramref name="source"/>. Validates the magic, that TOTALSIZE
     /// matches the field lengths (the formula check), and the body CRC when <paramref name="checkCrc"/>.
     /// For <see cref="RecordReadStatus.Blank"/>, <paramref name="size"/> is the filler length.
+    /// With <paramref name="lenientSize"/> the record's length comes from its fields and TOTALSIZE is not
+    /// trusted, as Java's client-side <c>MessageDecoder.decode</c> reads (some real fixtures carry a wrong
+    /// TOTALSIZE); the store never reads leniently.
     /// </summary>
-    public static RecordReadStatus TryRead(ReadOnlySpan<byte> source, bool checkCrc, out MessageView view, out int size)
+    public static RecordReadStatus TryRead(ReadOnlySpan<byte> source, bool checkCrc, out MessageView view, out int size, bool lenientSize = false)
     {
         view = default;
         size = 0;
@@ -95,61 +98,83 @@ public readonly ref struct MessageView
         {
             return RecordReadStatus.BadMagic;
         }
-        if (totalSize < MessageRecord.MinLength)
+        if (!lenientSize && totalSize < MessageRecord.MinLength)
         {
             return RecordReadStatus.BadSize;
         }
-        size = totalSize;
-        if (source.Length < totalSize)
+        if (!lenientSize && source.Length < totalSize)
         {
+            size = totalSize;
             return RecordReadStatus.NeedMoreData;
         }
-        var record = source[..totalSize];
-        int sysFlag = BinaryPrimitives.ReadInt32BigEndian(record[MessageRecord.SysFlagPosition..]);
+        int limit = lenientSize ? source.Length : totalSize;
+        var failure = lenientSize ? RecordReadStatus.NeedMoreData : RecordReadStatus.BadSize;
+        if (limit < MessageRecord.SysFlagPosition + 4)
+        {
+            return failure;
+        }
+        int sysFlag = BinaryPrimitives.ReadInt32BigEndian(source[MessageRecord.SysFlagPosition..]);
         int position = MessageRecord.StoreTimestampPosition(sysFlag) + 8 + MessageRecord.StoreHostLength(sysFlag) + 4 + 8;
-        if (position + 4 > totalSize)
+        if (position + 4 > limit)
+        {
+            return failure;
+        }
+        int bodyLength = BinaryPrimitives.ReadInt32BigEndian(source[position..]);
+        position += 4;
+        int bodyPosition = position;
+        if (bodyLength < 0)
         {
             return RecordReadStatus.BadSize;
         }
-        int bodyLength = BinaryPrimitives.ReadInt32BigEndian(record[position..]);
-        position += 4;
-        int bodyPosition = position;
-        if (bodyLength < 0 || (long)position + bodyLength + 1 > totalSize)
+        if ((long)position + bodyLength + 1 > limit)
         {
-            return RecordReadStatus.BadSize;
+            return failure;
         }
         position += bodyLength;
         int topicLength;
         int topicLengthBytes;
         if (magic == MessageRecord.MagicCodeV2)
         {
-            if (position + 2 > totalSize)
+            if (position + 2 > limit)
             {
-                return RecordReadStatus.BadSize;
+                return failure;
             }
-            topicLength = BinaryPrimitives.ReadInt16BigEndian(record[position..]);
+            topicLength = BinaryPrimitives.ReadInt16BigEndian(source[position..]);
             topicLengthBytes = 2;
         }
         else
         {
-            topicLength = (sbyte)record[position];
+            topicLength = (sbyte)source[position];
             topicLengthBytes = 1;
         }
         position += topicLengthBytes;
-        if (topicLength < 0 || position + topicLength + 2 > totalSize)
+        if (topicLength < 0)
         {
             return RecordReadStatus.BadSize;
+        }
+        if (position + topicLength + 2 > limit)
+        {
+            return failure;
         }
         int topicPosition = position;
         position += topicLength;
-        int propertiesLength = BinaryPrimitives.ReadInt16BigEndian(record[position..]);
+        int propertiesLength = BinaryPrimitives.ReadInt16BigEndian(source[position..]);
         position += 2;
-        if (propertiesLength < 0
-            || totalSize != MessageRecord.ComputeSize(sysFlag, bodyLength, topicLength, propertiesLength, topicLengthBytes))
+        if (propertiesLength < 0)
         {
             return RecordReadStatus.BadSize;
         }
-        view = new MessageView(record, bodyPosition, topicPosition, topicLength, position);
+        int end = position + propertiesLength;
+        if (end > limit)
+        {
+            return failure;
+        }
+        if (!lenientSize && end != totalSize)
+        {
+            return RecordReadStatus.BadSize;
+        }
+        view = new MessageView(source[..end], bodyPosition, topicPosition, topicLength, position);
+        size = end;
         if (checkCrc && !view.IsCrcValid)
         {
             view = default;
