@@ -20,6 +20,7 @@ internal sealed class SegmentAllocator : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _loop;
     private long _requested = -1;
+    private long _lastTaken = -1;
     private CommitLogSegment? _ready;
     private volatile bool _stopping;
 
@@ -46,6 +47,7 @@ internal sealed class SegmentAllocator : IAsyncDisposable
         {
             var ready = _ready;
             _ready = null;
+            _lastTaken = startOffset;
             if (ready is not null && ready.StartOffset == startOffset)
             {
                 return ready;
@@ -113,6 +115,11 @@ internal sealed class SegmentAllocator : IAsyncDisposable
             {
                 lock (_lock)
                 {
+                    // A request the appender already satisfied inline must not open (and warm) a live segment again.
+                    if (requested <= _lastTaken)
+                    {
+                        continue;
+                    }
                     if (_ready is null || _ready.StartOffset != requested)
                     {
                         _ready?.Close(delete: true);

@@ -16,7 +16,9 @@ public sealed class FileSegmentDeviceProvider : ISegmentDeviceProvider
         {
             Directory.CreateDirectory(folder);
         }
-        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None, preallocationSize: length);
+        var handle = File.Exists(path)
+            ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete)
+            : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None, preallocationSize: length);
         try
         {
             if (RandomAccess.GetLength(handle) < length)
