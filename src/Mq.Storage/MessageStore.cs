@@ -127,6 +127,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         foreach (var cq in _queues.All())
         {
             cq.TruncateDirty(max);
+            cq.DeleteExpired(min);
         }
         long reputFrom = Math.Clamp(_checkpoint.DispatchedOffset, min, max);
         if (_queues.IsEmpty)
