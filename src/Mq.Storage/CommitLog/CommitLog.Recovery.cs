@@ -182,13 +182,26 @@ internal sealed partial class CommitLog
         {
             var segment = segments[keep];
             int from = (int)(validEnd - segment.StartOffset);
+            // Zero only what is not zero already (a clean tail costs a vectorised read, not a rewrite).
             var zeros = new byte[Math.Min(1024 * 1024, segment.Size)];
+            var scratch = segment.IsDirect ? null : new byte[zeros.Length];
+            bool wrote = false;
             for (int at = from; at < segment.Size; at += zeros.Length)
             {
                 int length = Math.Min(zeros.Length, segment.Size - at);
-                segment.Device.Write(at, zeros.AsSpan(0, length));
+                ReadOnlySpan<byte> current = segment.IsDirect
+                    ? segment.Memory.Span.Slice(at, length)
+                    : scratch.AsSpan(0, segment.Device.Read(at, scratch.AsSpan(0, length)));
+                if (current.ContainsAnyExcept((byte)0))
+                {
+                    segment.Device.Write(at, zeros.AsSpan(0, length));
+                    wrote = true;
+                }
             }
-            segment.Device.Flush();
+            if (wrote)
+            {
+                segment.Device.Flush();
+            }
             _active = segment;
             for (int i = keep + 1; i < segments.Length; i++)
             {
