@@ -13,10 +13,14 @@ public sealed class GetMessagesResult : IDisposable
     private readonly ConcurrentQueue<GetMessagesResult>? _pool;
     private readonly List<ReadOnlyMemory<byte>> _messages = [];
     private readonly List<long> _queueOffsets = [];
+    private int _returned;
 
     internal GetMessagesResult(ConcurrentQueue<GetMessagesResult>? pool) => _pool = pool;
 
     internal LeaseSet Leases { get; } = new();
+
+    /// <summary>Marks a pooled instance as handed out again.</summary>
+    internal void Rent() => Volatile.Write(ref _returned, 0);
 
     /// <summary>Status.</summary>
     public GetMessageStatus Status { get; internal set; }
@@ -65,6 +69,11 @@ public sealed class GetMessagesResult : IDisposable
     /// <summary>Releases the leases and returns the instance to its pool.</summary>
     public void Dispose()
     {
+        // A second Dispose must not put the same instance in the pool twice.
+        if (Interlocked.Exchange(ref _returned, 1) == 1)
+        {
+            return;
+        }
         Leases.Release();
         _messages.Clear();
         _queueOffsets.Clear();

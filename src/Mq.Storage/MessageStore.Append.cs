@@ -49,6 +49,8 @@ public sealed partial class MessageStore
         }
         return AwaitDurable(result, wait);
 
+        // Pooled builder: a sync-flush append that has to wait allocates no state-machine box.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         static async ValueTask<AppendResult> AwaitDurable(AppendResult result, ValueTask<PutMessageStatus> wait) =>
             result.WithStatus(await wait.ConfigureAwait(false));
     }

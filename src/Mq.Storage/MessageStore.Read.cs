@@ -15,6 +15,7 @@ public sealed partial class MessageStore
         {
             result = new GetMessagesResult(_resultPool);
         }
+        result.Rent();
         var cq = _queues.Find(topic, queueId);
         if (cq is null)
         {

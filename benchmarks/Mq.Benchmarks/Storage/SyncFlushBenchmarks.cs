@@ -24,29 +24,38 @@ public class SyncFlushBenchmarks
     [Params(1, 16, 64)]
     public int Writers { get; set; }
 
-    /// <summary>Fresh store and log.</summary>
-    [IterationSetup]
-    public void Setup()
+    /// <summary>Fresh FasterLog.</summary>
+    [IterationSetup(Target = nameof(FasterLogCommitEach))]
+    public void SetupFaster()
     {
         _root = StorageBench.NewDirectory("sync");
-        _store = MessageStore.OpenAsync(StorageBench.Options(Path.Combine(_root, "store"), FlushDiskType.SyncFlush)).GetAwaiter().GetResult();
         _log = StorageBench.CreateFasterLog(_root, out _device);
+        _payload = StorageBench.Payload(1024);
+    }
+
+    /// <summary>Fresh store with its next segment already warmed.</summary>
+    [IterationSetup(Target = nameof(MqSyncFlush))]
+    public void SetupMq()
+    {
+        _root = StorageBench.NewDirectory("sync");
         _messages = new MessageToStore[Writers];
         for (int i = 0; i < Writers; i++)
         {
             _messages[i] = StorageBench.Message(1024, queueId: i % 8);
         }
-        _payload = StorageBench.Payload(1024);
-        _store.AppendAsync(_messages[0]).AsTask().GetAwaiter().GetResult();
+        _store = StorageBench.OpenWarmStore(Path.Combine(_root, "store"), FlushDiskType.SyncFlush, _messages[0]);
     }
 
     /// <summary>Deletes everything.</summary>
     [IterationCleanup]
     public void Cleanup()
     {
-        _store!.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _log!.Dispose();
-        _device!.Dispose();
+        _store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _log?.Dispose();
+        _device?.Dispose();
+        _store = null;
+        _log = null;
+        _device = null;
         StorageBench.DeleteDirectory(_root);
     }
 

@@ -126,6 +126,16 @@ internal sealed partial class CommitLog
 
     public ValueTask DisposeAllocatorAsync() => _allocator.DisposeAsync();
 
+    /// <summary>Whether the segment after the active one is already created and warmed.</summary>
+    internal bool IsNextSegmentPrepared
+    {
+        get
+        {
+            var active = _active;
+            return active is not null && _allocator.IsPrepared(active.EndOffset);
+        }
+    }
+
     /// <summary>Closes every segment (they stay on disk).</summary>
     public void CloseSegments()
     {

@@ -41,6 +41,15 @@ internal sealed class SegmentAllocator : IAsyncDisposable
         _signal.Set();
     }
 
+    /// <summary>Whether the segment starting at <paramref name="startOffset"/> is prepared (benchmarks and tests wait on it).</summary>
+    public bool IsPrepared(long startOffset)
+    {
+        lock (_lock)
+        {
+            return _ready?.StartOffset == startOffset;
+        }
+    }
+
     public CommitLogSegment Take(long startOffset)
     {
         lock (_lock)

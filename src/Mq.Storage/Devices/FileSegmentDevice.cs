@@ -36,7 +36,7 @@ internal sealed class FileSegmentDevice : ISegmentDevice
         return total;
     }
 
-    public void Flush() => RandomAccess.FlushToDisk(_handle);
+    public void Flush() => DiskSync.DataSync(_handle);
 
     public bool TryGetMemory(out Memory<byte> memory)
     {

@@ -77,7 +77,7 @@ internal sealed unsafe class MappedSegmentDevice : MemoryManager<byte>, ISegment
         Enter();
         try
         {
-            RandomAccess.FlushToDisk(_handle);
+            DiskSync.DataSync(_handle);
         }
         finally
         {
