@@ -38,7 +38,7 @@ internal sealed partial class CommitLog
         _provider = provider;
         _time = time;
         _logger = logger;
-        _allocator = new SegmentAllocator(_directory, _segmentSize, options.WarmMappedFileEnable, provider, logger);
+        _allocator = new SegmentAllocator(_directory, _segmentSize, options.WarmMappedFileEnable, options.FlushDiskType == FlushDiskType.SyncFlush, provider, logger);
     }
 
     /// <summary>Signalled after every publish; the dispatcher waits on it.</summary>

@@ -74,7 +74,17 @@ internal sealed class ReputService : IAsyncDisposable
                 DispatchNotifier.Notify(DispatchedOffset);
                 continue;
             }
-            await _commitLog.Appended.WaitAsync().ConfigureAwait(false);
+            // Spin briefly before parking: under a steady append stream the next record is usually a few
+            // microseconds away, and parking would make every append pay a cross-core wake-up.
+            var spinner = default(SpinWait);
+            while (!spinner.NextSpinWillYield && _commitLog.MaxOffset <= DispatchedOffset && !_stopping)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            if (_commitLog.MaxOffset <= DispatchedOffset)
+            {
+                await _commitLog.Appended.WaitAsync().ConfigureAwait(false);
+            }
         }
     }
 
