@@ -1,0 +1,128 @@
+using BenchmarkDotNet.Attributes;
+using FASTER.core;
+using Mq.Messages;
+using Mq.Storage;
+
+namespace Mq.Benchmarks.Storage;
+
+/// <summary>
+/// Appends with async flush (nothing waits for the disk), 1 or 2 threads, 100 B or 1 KiB bodies.
+/// FasterLog enqueues the same bodies (its pages go to disk in the background, like our async flush).
+/// Each iteration starts from a fresh store so disk use stays bounded.
+/// </summary>
+public class AppendBenchmarks
+{
+    private const int Appends = 100_000;
+
+    private string? _root;
+    private MessageStore? _store;
+    private FasterLog? _log;
+    private IDevice? _device;
+    private MessageToStore[] _messages = [];
+    private byte[] _payload = [];
+
+    /// <summary>Body size.</summary>
+    [Params(100, 1024)]
+    public int BodySize { get; set; }
+
+    /// <summary>Appending threads.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    /// <summary>Fresh FasterLog.</summary>
+    [IterationSetup(Target = nameof(FasterLogEnqueue))]
+    public void SetupFaster()
+    {
+        _root = StorageBench.NewDirectory("append");
+        _log = StorageBench.CreateFasterLog(_root, out _device);
+        _payload = StorageBench.Payload(BodySize);
+        _log.Enqueue(_payload);
+    }
+
+    /// <summary>Fresh store with its next segment already warmed.</summary>
+    [IterationSetup(Target = nameof(MqAppend))]
+    public void SetupMq()
+    {
+        _root = StorageBench.NewDirectory("append");
+        _messages = new MessageToStore[Threads];
+        for (int i = 0; i < Threads; i++)
+        {
+            _messages[i] = StorageBench.Message(BodySize, queueId: i);
+        }
+        _store = StorageBench.OpenWarmStore(Path.Combine(_root, "store"), FlushDiskType.AsyncFlush, _messages[0]);
+    }
+
+    /// <summary>Deletes everything.</summary>
+    [IterationCleanup]
+    public void Cleanup()
+    {
+        _store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _log?.Dispose();
+        _device?.Dispose();
+        _store = null;
+        _log = null;
+        _device = null;
+        StorageBench.DeleteDirectory(_root);
+    }
+
+    /// <summary>FasterLog enqueue.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Appends)]
+    public void FasterLogEnqueue()
+    {
+        if (Threads == 1)
+        {
+            for (int i = 0; i < Appends; i++)
+            {
+                _log!.Enqueue(_payload);
+            }
+            return;
+        }
+        Run(t =>
+        {
+            for (int i = 0; i < Appends / Threads; i++)
+            {
+                _log!.Enqueue(_payload);
+            }
+        });
+    }
+
+    /// <summary>Mq commit-log append.</summary>
+    [Benchmark(OperationsPerInvoke = Appends)]
+    public void MqAppend()
+    {
+        if (Threads == 1)
+        {
+            var store = _store!;
+            var message = _messages[0];
+            for (int i = 0; i < Appends; i++)
+            {
+                store.Append(message);
+            }
+            return;
+        }
+        Run(t =>
+        {
+            var store = _store!;
+            var message = _messages[t];
+            for (int i = 0; i < Appends / Threads; i++)
+            {
+                store.Append(message);
+            }
+        });
+    }
+
+    private void Run(Action<int> body)
+    {
+        var threads = new Thread[Threads];
+        for (int t = 0; t < Threads; t++)
+        {
+            int id = t;
+            threads[t] = new Thread(() => body(id));
+            threads[t].Start();
+        }
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+    }
+}

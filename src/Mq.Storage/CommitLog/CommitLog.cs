@@ -1,0 +1,151 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Mq.Storage.Devices;
+using Mq.Storage.Threading;
+
+namespace Mq.Storage.CommitLog;
+
+/// <summary>
+/// The commit log (RocketMQ <c>CommitLog</c>): fixed-size segments holding records back to back.
+/// One writer lock covers reservation, queue-offset assignment and the copy into a pre-touched segment;
+/// the new end is published (<see cref="MaxOffset"/>) only after the record is complete, so readers and
+/// the dispatcher never see a half-written record.
+/// </summary>
+internal sealed partial class CommitLog
+{
+    private readonly object _writeLock = new();
+    private readonly string _directory;
+    private readonly int _segmentSize;
+    private readonly int _maxMessageSize;
+    private readonly ISegmentDeviceProvider _provider;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SegmentAllocator _allocator;
+    private readonly Dictionary<QueueKey, long> _queueOffsets = [];
+    private volatile CommitLogSegment[] _segments = [];
+    private CommitLogSegment? _active;
+    private long _writePosition;
+    private long _maxOffset;
+    private long _minOffset;
+    private byte[] _scratch = [];
+    private volatile WriteRefusal _refusal;
+
+    public CommitLog(StoreOptions options, ISegmentDeviceProvider provider, TimeProvider time, ILogger logger)
+    {
+        _directory = Path.Combine(options.StorePathRootDir, "commitlog");
+        _segmentSize = options.MappedFileSizeCommitLog;
+        _maxMessageSize = options.MaxMessageSize;
+        _provider = provider;
+        _time = time;
+        _logger = logger;
+        _allocator = new SegmentAllocator(_directory, _segmentSize, options.WarmMappedFileEnable, options.FlushDiskType == FlushDiskType.SyncFlush, provider, logger);
+    }
+
+    /// <summary>Signalled after every publish; the dispatcher waits on it.</summary>
+    public AsyncSignal Appended { get; } = new();
+
+    /// <summary>Waiters for <see cref="MaxOffset"/>.</summary>
+    public OffsetNotifier MaxOffsetNotifier { get; } = new();
+
+    public int SegmentSize => _segmentSize;
+
+    /// <summary>End of the last complete record (exclusive): everything below is readable.</summary>
+    public long MaxOffset => Volatile.Read(ref _maxOffset);
+
+    /// <summary>Start of the oldest retained segment.</summary>
+    public long MinOffset => Volatile.Read(ref _minOffset);
+
+    public WriteRefusal Refusal
+    {
+        get => _refusal;
+        set => _refusal = value;
+    }
+
+    internal CommitLogSegment[] Segments => _segments;
+
+    /// <summary>Current store time in ms.</summary>
+    public long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Seeds the next queue offset of a queue (recovery) unless it is already further.</summary>
+    public void SeedQueueOffset(string topic, int queueId, long nextOffset)
+    {
+        lock (_writeLock)
+        {
+            ref long slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_queueOffsets, new QueueKey(topic, queueId), out _);
+            if (nextOffset > slot)
+            {
+                slot = nextOffset;
+            }
+        }
+    }
+
+    /// <summary>Next queue offset the append path would assign (0 for unknown queues).</summary>
+    public long NextQueueOffset(string topic, int queueId)
+    {
+        lock (_writeLock)
+        {
+            return _queueOffsets.TryGetValue(new QueueKey(topic, queueId), out long next) ? next : 0;
+        }
+    }
+
+    /// <summary>Finds the segment holding <paramref name="offset"/> and takes a lease on it.</summary>
+    public bool TryAcquireSegment(long offset, out CommitLogSegment segment)
+    {
+        var segments = _segments;
+        segment = null!;
+        if (segments.Length == 0 || offset < segments[0].StartOffset)
+        {
+            return false;
+        }
+        long index = (offset - segments[0].StartOffset) / _segmentSize;
+        if (index >= segments.Length)
+        {
+            return false;
+        }
+        var candidate = segments[index];
+        if (!candidate.TryAcquire())
+        {
+            return false;
+        }
+        segment = candidate;
+        return true;
+    }
+
+    private void AddSegment(CommitLogSegment segment)
+    {
+        var old = _segments;
+        var next = new CommitLogSegment[old.Length + 1];
+        old.CopyTo(next, 0);
+        next[^1] = segment;
+        _segments = next;
+        if (old.Length == 0)
+        {
+            Volatile.Write(ref _minOffset, segment.StartOffset);
+        }
+    }
+
+    public ValueTask DisposeAllocatorAsync() => _allocator.DisposeAsync();
+
+    /// <summary>Whether the segment after the active one is already created and warmed.</summary>
+    internal bool IsNextSegmentPrepared
+    {
+        get
+        {
+            var active = _active;
+            return active is not null && _allocator.IsPrepared(active.EndOffset);
+        }
+    }
+
+    /// <summary>Closes every segment (they stay on disk).</summary>
+    public void CloseSegments()
+    {
+        var segments = _segments;
+        _segments = [];
+        foreach (var segment in segments)
+        {
+            segment.Close(delete: false);
+        }
+    }
+
+    internal readonly record struct QueueKey(string Topic, int QueueId);
+}

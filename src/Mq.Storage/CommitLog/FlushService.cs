@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Mq.Storage.Threading;
+
+namespace Mq.Storage.CommitLog;
+
+/// <summary>
+/// Flushes the commit log (RocketMQ <c>GroupCommitService</c> / <c>FlushRealTimeService</c>). Sync flush:
+/// each appender awaits its own end offset; one fdatasync covers every waiter up to the offset it
+/// flushed (group commit). Async flush: a timer flushes every interval; a durability wait still works.
+/// A failed flush fails every pending wait and puts the store in <see cref="WriteRefusal.FlushFailed"/>:
+/// after a failed fdatasync the page cache state is unknown, so nothing is ever reported durable again
+/// until the store is reopened and recovered.
+/// </summary>
+internal sealed class FlushService : IAsyncDisposable
+{
+    private readonly CommitLog _commitLog;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly long _timeoutTicks;
+    private readonly AsyncSignal _signal = new();
+    private readonly object _lock = new();
+    private readonly List<FlushWaiter> _pending = [];
+    private readonly ConcurrentQueue<FlushWaiter> _pool = new();
+    private readonly ITimer _timer;
+    private readonly Task _loop;
+    private volatile bool _stopping;
+    private volatile bool _failed;
+
+    public FlushService(CommitLog commitLog, StoreOptions options, TimeProvider time, ILogger logger)
+    {
+        _commitLog = commitLog;
+        _time = time;
+        _logger = logger;
+        _timeoutTicks = (long)(options.SyncFlushTimeout.TotalSeconds * time.TimestampFrequency);
+        // Async mode: the timer is the flush clock. Sync mode: it only expires overdue waiters.
+        var period = options.FlushDiskType == FlushDiskType.AsyncFlush
+            ? options.FlushIntervalCommitLog
+            : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, options.SyncFlushTimeout.Ticks / 4));
+        bool async = options.FlushDiskType == FlushDiskType.AsyncFlush;
+        _timer = time.CreateTimer(static s => ((FlushService)s!).OnTimer(), this, period, period);
+        _isAsync = async;
+        _loop = Task.Run(RunAsync);
+    }
+
+    private readonly bool _isAsync;
+
+    /// <summary>Whether a flush has failed (appends are refused).</summary>
+    public bool Failed => _failed;
+
+    /// <summary>
+    /// Completes with PUT_OK once every byte below <paramref name="offset"/> is durable, FLUSH_DISK_TIMEOUT
+    /// after <see cref="StoreOptions.SyncFlushTimeout"/>, or UNKNOWN_ERROR when the flush failed.
+    /// </summary>
+    public ValueTask<PutMessageStatus> WaitAsync(long offset, CancellationToken cancellationToken)
+    {
+        if (_failed)
+        {
+            return new ValueTask<PutMessageStatus>(PutMessageStatus.UnknownError);
+        }
+        if (_commitLog.FlushedOffset >= offset)
+        {
+            return new ValueTask<PutMessageStatus>(PutMessageStatus.PutOk);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_pool.TryDequeue(out var waiter))
+        {
+            waiter = new FlushWaiter(this);
+        }
+        waiter.Arm(offset, _time.GetTimestamp() + _timeoutTicks);
+        short version = waiter.Version;
+        lock (_lock)
+        {
+            _pending.Add(waiter);
+        }
+        waiter.Register(cancellationToken);
+        _signal.Set();
+        return new ValueTask<PutMessageStatus>(waiter, version);
+    }
+
+    internal void Return(FlushWaiter waiter) => _pool.Enqueue(waiter);
+
+    internal void Cancel(FlushWaiter waiter)
+    {
+        lock (_lock)
+        {
+            if (waiter.Completed)
+            {
+                return;
+            }
+            waiter.Completed = true;
+            _pending.Remove(waiter);
+        }
+        waiter.SetCanceled();
+    }
+
+    /// <summary>Flushes now (used at shutdown); throws if the flush fails.</summary>
+    public void FlushNow()
+    {
+        lock (_flushLock)
+        {
+            _commitLog.Flush();
+        }
+        Complete(_commitLog.FlushedOffset, PutMessageStatus.PutOk, timedOutOnly: false);
+    }
+
+    private readonly object _flushLock = new();
+
+    private void OnTimer()
+    {
+        if (_isAsync)
+        {
+            _signal.Set();
+        }
+        Complete(long.MinValue, PutMessageStatus.FlushDiskTimeout, timedOutOnly: true);
+    }
+
+    private async Task RunAsync()
+    {
+        while (!_stopping)
+        {
+            await _signal.WaitAsync().ConfigureAwait(false);
+            if (_stopping || _failed)
+            {
+                continue;
+            }
+            try
+            {
+                long flushed;
+                lock (_flushLock)
+                {
+                    flushed = _commitLog.Flush();
+                }
+                Complete(flushed, PutMessageStatus.PutOk, timedOutOnly: false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                _failed = true;
+                _commitLog.Refusal = WriteRefusal.FlushFailed;
+                StoreLog.FlushFailed(_logger, ex);
+                Complete(long.MaxValue, PutMessageStatus.UnknownError, timedOutOnly: false);
+            }
+        }
+    }
+
+    private void Complete(long upTo, PutMessageStatus status, bool timedOutOnly)
+    {
+        List<FlushWaiter>? done = null;
+        long now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            for (int i = _pending.Count - 1; i >= 0; i--)
+            {
+                var waiter = _pending[i];
+                bool hit = timedOutOnly ? now >= waiter.DeadlineTicks : waiter.Offset <= upTo;
+                if (hit)
+                {
+                    waiter.Completed = true;
+                    _pending.RemoveAt(i);
+                    (done ??= []).Add(waiter);
+                }
+            }
+        }
+        if (done is not null)
+        {
+            foreach (var waiter in done)
+            {
+                waiter.SetResult(status);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        _signal.Set();
+        await _loop.ConfigureAwait(false);
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        Complete(long.MaxValue, _failed ? PutMessageStatus.UnknownError : PutMessageStatus.FlushDiskTimeout, timedOutOnly: false);
+    }
+}

@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Mq.Common;
+using Mq.Messages;
+using Mq.Storage.Abstractions;
+using Mq.Storage.CommitLog;
+using Mq.Storage.ConsumeQueue;
+using Mq.Storage.Index;
+using Mq.Storage.Threading;
+
+namespace Mq.Storage.Dispatch;
+
+/// <summary>
+/// The dispatcher (RocketMQ <c>ReputMessageService</c>): walks newly committed records and builds
+/// consume-queue entries and the key index, then signals arrivals. It wakes on the commit log's append
+/// signal and drains everything available per wake-up (batched dispatch), never sleep-polls.
+/// </summary>
+internal sealed class ReputService : IAsyncDisposable
+{
+    private const string ScheduleTopic = "SCHEDULE_TOPIC_XXXX";
+    private readonly CommitLog.CommitLog _commitLog;
+    private readonly ConsumeQueueTable _queues;
+    private readonly IndexService? _index;
+    private readonly Func<IMessageArrivalListener[]> _listeners;
+    private readonly Func<ICommitLogDispatcher[]> _dispatchers;
+    private readonly long[] _delayLevels;
+    private readonly ILogger _logger;
+    private readonly char[] _chars = new char[512];
+    private readonly int _chunk;
+    private Task? _loop;
+    private long _reputFrom;
+    private volatile bool _stopping;
+
+    public ReputService(CommitLog.CommitLog commitLog, ConsumeQueueTable queues, IndexService? index, StoreOptions options,
+        Func<IMessageArrivalListener[]> listeners, Func<ICommitLogDispatcher[]> dispatchers, ILogger logger)
+    {
+        _commitLog = commitLog;
+        _queues = queues;
+        _index = index;
+        _listeners = listeners;
+        _dispatchers = dispatchers;
+        _delayLevels = StoreOptions.ParseDelayLevels(options.MessageDelayLevel);
+        _logger = logger;
+        _chunk = Math.Max(options.MaxMessageSize + 16, 1024 * 1024);
+    }
+
+    /// <summary>Offset up to which every record has been dispatched.</summary>
+    public long DispatchedOffset => Volatile.Read(ref _reputFrom);
+
+    public OffsetNotifier DispatchNotifier { get; } = new();
+
+    public void Start(long reputFrom)
+    {
+        _reputFrom = reputFrom;
+        _loop = Task.Run(RunAsync);
+    }
+
+    private async Task RunAsync()
+    {
+        while (!_stopping)
+        {
+            long before = DispatchedOffset;
+            try
+            {
+                DispatchAvailable();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or ObjectDisposedException or ArgumentException)
+            {
+                StoreLog.DispatchFailed(_logger, before, ex);
+            }
+            if (DispatchedOffset > before)
+            {
+                DispatchNotifier.Notify(DispatchedOffset);
+                continue;
+            }
+            // Spin briefly before parking: under a steady append stream the next record is usually a few
+            // microseconds away, and parking would make every append pay a cross-core wake-up.
+            var spinner = default(SpinWait);
+            while (!spinner.NextSpinWillYield && _commitLog.MaxOffset <= DispatchedOffset && !_stopping)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            if (_commitLog.MaxOffset <= DispatchedOffset)
+            {
+                await _commitLog.Appended.WaitAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void DispatchAvailable()
+    {
+        byte[]? rented = null;
+        try
+        {
+            while (!_stopping)
+            {
+                long from = Volatile.Read(ref _reputFrom);
+                long max = _commitLog.MaxOffset;
+                if (from >= max)
+                {
+                    return;
+                }
+                if (from < _commitLog.MinOffset)
+                {
+                    Volatile.Write(ref _reputFrom, _commitLog.MinOffset);
+                    continue;
+                }
+                if (!_commitLog.TryAcquireSegment(from, out var segment))
+                {
+                    return;
+                }
+                try
+                {
+                    long limit = Math.Min(segment.EndOffset, max);
+                    int position = (int)(from - segment.StartOffset);
+                    ReadOnlySpan<byte> window;
+                    if (segment.IsDirect)
+                    {
+                        window = segment.Memory.Span[position..(int)(limit - segment.StartOffset)];
+                    }
+                    else
+                    {
+                        rented ??= ArrayPool<byte>.Shared.Rent(_chunk);
+                        int length = (int)Math.Min(rented.Length, limit - from);
+                        window = rented.AsSpan(0, segment.Read(position, rented.AsSpan(0, length)));
+                    }
+                    int consumed = DispatchWindow(window, from, segment.EndOffset, out bool stalled);
+                    Volatile.Write(ref _reputFrom, from + consumed);
+                    if (stalled)
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    segment.Release();
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Dispatches whole records in the window; returns bytes consumed.</summary>
+    private int DispatchWindow(ReadOnlySpan<byte> window, long windowOffset, long segmentEnd, out bool stalled)
+    {
+        stalled = false;
+        int at = 0;
+        while (at < window.Length)
+        {
+            var status = MessageView.TryRead(window[at..], checkCrc: false, out var view, out int size);
+            switch (status)
+            {
+                case RecordReadStatus.Ok:
+                    Dispatch(view, windowOffset + at);
+                    at += size;
+                    break;
+                case RecordReadStatus.Blank:
+                    return (int)(segmentEnd - windowOffset);
+                case RecordReadStatus.NeedMoreData:
+                    // A replicated chunk can end mid-record; a bounded read window can too.
+                    stalled = windowOffset + window.Length >= _commitLog.MaxOffset;
+                    return at;
+                default:
+                    StoreLog.DispatchInvalidRecord(_logger, windowOffset + at, status.ToString());
+                    return (int)(segmentEnd - windowOffset);
+            }
+        }
+        return at;
+    }
+
+    private void Dispatch(in MessageView view, long physicalOffset)
+    {
+        int sysFlag = view.SysFlag;
+        if (MessageSysFlag.IsDispatchable(sysFlag))
+        {
+            var topicUtf8 = view.TopicUtf8;
+            int topicChars = Encoding.UTF8.GetChars(topicUtf8, _chars);
+            var topic = _chars.AsSpan(0, topicChars);
+            int queueId = view.QueueId;
+            long queueOffset = view.QueueOffset;
+            long storeTimestamp = view.StoreTimestamp;
+            long tagsCode = TagsCode(view, topic, storeTimestamp);
+            var cq = _queues.GetOrCreate(topic, queueId);
+            bool written = cq.Put(queueOffset, physicalOffset, view.TotalSize, tagsCode);
+            if (written)
+            {
+                foreach (var dispatcher in _dispatchers())
+                {
+                    dispatcher.Dispatch(new DispatchRequest(cq.Topic, queueId, physicalOffset, view.TotalSize, tagsCode, storeTimestamp, queueOffset, sysFlag, view.Record));
+                }
+                foreach (var listener in _listeners())
+                {
+                    listener.OnMessageArrived(cq.Topic, queueId, queueOffset, tagsCode, storeTimestamp);
+                }
+            }
+        }
+        _index?.Index(view, physicalOffset);
+    }
+
+    /// <summary>Java hash of TAGS; for delayed messages the delivery time (RocketMQ <c>checkMessageAndReturnSize</c>).</summary>
+    private long TagsCode(in MessageView view, ReadOnlySpan<char> topic, long storeTimestamp)
+    {
+        if (topic.SequenceEqual(ScheduleTopic) && view.TryGetProperty("DELAY"u8, out var delay)
+            && System.Buffers.Text.Utf8Parser.TryParse(delay, out int level, out _) && level > 0 && _delayLevels.Length > 0)
+        {
+            return storeTimestamp + _delayLevels[Math.Min(level, _delayLevels.Length) - 1];
+        }
+        if (!view.TryGetProperty("TAGS"u8, out var tags))
+        {
+            return 0;
+        }
+        Span<char> chars = tags.Length <= 256 ? stackalloc char[256] : new char[tags.Length];
+        int count = Encoding.UTF8.GetChars(tags, chars);
+        return JavaHash.TagsCode(chars[..count]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        _commitLog.Appended.Set();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        DispatchNotifier.Close();
+    }
+}

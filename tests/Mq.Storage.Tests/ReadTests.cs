@@ -1,0 +1,196 @@
+using Mq.Common;
+using Mq.Messages;
+using Mq.Storage;
+using Mq.Storage.Abstractions;
+using Mq.Storage.Devices;
+
+namespace Mq.Tests;
+
+public sealed class ReadTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public async Task FiltersByTagsCodeAndCountsScannedEntries([Values] SegmentDeviceKind kind)
+    {
+        await using var harness = new StoreHarness(kind);
+        var store = await harness.OpenAsync();
+        for (int i = 0; i < 20; i++)
+        {
+            await store.AppendAsync(StoreHarness.Message("Tag", 0, $"m{i}", tags: i % 4 == 0 ? "TagA" : "TagB"));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+
+        using (var read = store.GetMessages("Tag", 0, 0, 32, 1 << 20, TagsCodeFilter.FromTags("TagA")))
+        {
+            Assert.That(read.Status, Is.EqualTo(GetMessageStatus.Found));
+            Assert.That(read.MessageCount, Is.EqualTo(5));
+            Assert.That(read.QueueOffsets, Is.EqualTo(new long[] { 0, 4, 8, 12, 16 }));
+            Assert.That(read.NextBeginOffset, Is.EqualTo(20), "filtered-out entries count as scanned");
+            foreach (var m in read.Messages)
+            {
+                Assert.That(MessageDecoder.Decode(m.Span).Tags, Is.EqualTo("TagA"));
+            }
+        }
+        using (var none = store.GetMessages("Tag", 0, 17, 32, 1 << 20, TagsCodeFilter.FromTags("TagA")))
+        {
+            Assert.That(none.Status, Is.EqualTo(GetMessageStatus.NoMatchedMessage));
+            Assert.That(none.NextBeginOffset, Is.EqualTo(20));
+        }
+        using (var limited = store.GetMessages("Tag", 0, 0, 3, 1 << 20))
+        {
+            Assert.That(limited.MessageCount, Is.EqualTo(3));
+            Assert.That(limited.NextBeginOffset, Is.EqualTo(3));
+        }
+        using (var byBytes = store.GetMessages("Tag", 0, 0, 32, 1))
+        {
+            Assert.That(byBytes.MessageCount, Is.EqualTo(1), "the first message is always returned");
+        }
+    }
+
+    [Test]
+    public async Task ReportsGetMessageStatuses()
+    {
+        await using var harness = new StoreHarness(SegmentDeviceKind.Memory);
+        var store = await harness.OpenAsync();
+        using (var missing = store.GetMessages("Nope", 0, 5, 32, 1 << 20))
+        {
+            Assert.That(missing.Status, Is.EqualTo(GetMessageStatus.NoMatchedLogicQueue));
+            Assert.That(missing.NextBeginOffset, Is.Zero);
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            await store.AppendAsync(StoreHarness.Message("S", 0, "x"));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        using (var one = store.GetMessages("S", 0, 3, 32, 1 << 20))
+        {
+            Assert.That(one.Status, Is.EqualTo(GetMessageStatus.OffsetOverflowOne));
+            Assert.That(one.NextBeginOffset, Is.EqualTo(3));
+        }
+        using (var badly = store.GetMessages("S", 0, 10, 32, 1 << 20))
+        {
+            Assert.That(badly.Status, Is.EqualTo(GetMessageStatus.OffsetOverflowBadly));
+            Assert.That(badly.NextBeginOffset, Is.EqualTo(3));
+            Assert.That(badly.MinOffset, Is.Zero);
+            Assert.That(badly.MaxOffset, Is.EqualTo(3));
+        }
+    }
+
+    [Test]
+    public async Task FindsOffsetsByTimeAndEarliestTime()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var harness = new StoreHarness(SegmentDeviceKind.Memory) { Time = time };
+        var store = await harness.OpenAsync();
+        long start = time.GetUtcNow().ToUnixTimeMilliseconds();
+        for (int i = 0; i < 10; i++)
+        {
+            await store.AppendAsync(StoreHarness.Message("Time", 0, $"m{i}"));
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.GetOffsetInQueueByTime("Time", 0, start - 1000), Is.Zero);
+            Assert.That(store.GetOffsetInQueueByTime("Time", 0, start + 450), Is.EqualTo(5));
+            Assert.That(store.GetOffsetInQueueByTime("Time", 0, start + 500), Is.EqualTo(5));
+            Assert.That(store.GetOffsetInQueueByTime("Time", 0, start + 100_000), Is.EqualTo(10));
+            Assert.That(store.GetEarliestMessageTime("Time", 0), Is.EqualTo(start));
+            Assert.That(store.GetMessageStoreTimestamp("Time", 0, 3), Is.EqualTo(start + 300));
+            Assert.That(store.GetEarliestMessageTime(), Is.EqualTo(start));
+        });
+    }
+
+    [Test]
+    public async Task SignalsArrivalsAfterTheConsumeQueueEntryIsWritten()
+    {
+        await using var harness = new StoreHarness(SegmentDeviceKind.Mapped);
+        var store = await harness.OpenAsync();
+        var listener = new ArrivalRecorder(store);
+        using var registration = store.AddArrivalListener(listener);
+        await store.AppendAsync(StoreHarness.Message("Arr", 2, "a", tags: "TagA"));
+        await store.AppendAsync(StoreHarness.Message("Arr", 2, "b"));
+        var arrivals = await listener.WaitForAsync(2).WaitAsync(Timeout);
+        Assert.That(arrivals[0], Is.EqualTo(("Arr", 2, 0L, (long)JavaHash.StringHashCode("TagA"), true)));
+        Assert.That(arrivals[1], Is.EqualTo(("Arr", 2, 1L, 0L, true)));
+    }
+
+    [Test]
+    public async Task SlaveRefusesAppendsAndReplicatesRawBytes([Values] SegmentDeviceKind kind)
+    {
+        await using var master = new StoreHarness(kind);
+        await using var slave = new StoreHarness(kind, o => o.BrokerRole = BrokerRole.Slave);
+        var m = await master.OpenAsync();
+        var s = await slave.OpenAsync();
+        Assert.That((await s.AppendAsync(StoreHarness.Message("Rep", 0, "x"))).Status, Is.EqualTo(PutMessageStatus.ServiceNotAvailable));
+        Assert.That(s.WriteRefusal, Is.EqualTo(WriteRefusal.SlaveRole));
+
+        var sent = new List<AppendResult>();
+        for (int i = 0; i < 400; i++)
+        {
+            sent.Add(await m.AppendAsync(StoreHarness.Message("Rep", i % 2, $"replicated-{i}", keys: "rk" + i)));
+        }
+        // Stream like an HA master: 1000-byte frames that split records and cross segment ends.
+        var frame = new byte[1000];
+        IReplicationSource source = m;
+        IReplicationSink sink = s;
+        while (sink.CommitLogMaxOffset < source.CommitLogMaxOffset)
+        {
+            long at = sink.CommitLogMaxOffset;
+            int n = source.ReadCommitted(at, frame);
+            Assert.That(n, Is.GreaterThan(0));
+            sink.AppendReplicated(at, frame.AsSpan(0, n));
+        }
+        Assert.Throws<InvalidOperationException>(() => sink.AppendReplicated(5, frame.AsSpan(0, 10)));
+
+        await s.WaitForDispatchAsync(s.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        Assert.That(s.GetMaxOffsetInQueue("Rep", 0), Is.EqualTo(200));
+        using (var read = s.GetMessages("Rep", 1, 0, 32, 1 << 20))
+        {
+            Assert.That(MessageDecoder.Decode(read.Messages[0].Span).CommitLogOffset, Is.EqualTo(sent[1].WroteOffset));
+        }
+        using (var byKey = s.QueryMessages("Rep", "rk7", 4, 0, long.MaxValue))
+        {
+            Assert.That(byKey.Messages, Has.Count.EqualTo(1));
+        }
+
+        var waiting = m.WaitForMaxOffsetAsync(m.CommitLogMaxOffset + 1).AsTask();
+        Assert.That(waiting.IsCompleted, Is.False);
+        await m.AppendAsync(StoreHarness.Message("Rep", 0, "more"));
+        await waiting.WaitAsync(Timeout);
+
+        s.SetRole(BrokerRole.AsyncMaster);
+        var promoted = await s.AppendAsync(StoreHarness.Message("Rep", 0, "promoted"));
+        Assert.That(promoted.Status, Is.EqualTo(PutMessageStatus.PutOk));
+        Assert.That(promoted.QueueOffset, Is.EqualTo(200), "queue offsets continue from the replicated consume queue");
+    }
+
+    private sealed class ArrivalRecorder(MessageStore store) : IMessageArrivalListener
+    {
+        private readonly List<(string, int, long, long, bool)> _arrivals = [];
+        private readonly SemaphoreSlim _signal = new(0);
+
+        public void OnMessageArrived(string topic, int queueId, long logicalOffset, long tagsCode, long storeTimestamp)
+        {
+            bool readable = store.GetMaxOffsetInQueue(topic, queueId) > logicalOffset;
+            lock (_arrivals)
+            {
+                _arrivals.Add((topic, queueId, logicalOffset, tagsCode, readable));
+            }
+            _signal.Release();
+        }
+
+        public async Task<List<(string, int, long, long, bool)>> WaitForAsync(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await _signal.WaitAsync();
+            }
+            lock (_arrivals)
+            {
+                return [.. _arrivals];
+            }
+        }
+    }
+}

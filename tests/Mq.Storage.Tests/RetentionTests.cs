@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Time.Testing;
+using Mq.Storage;
+using Mq.Storage.Devices;
+
+namespace Mq.Tests;
+
+public sealed class RetentionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // Fake time fires periodic timers once per elapsed period, so the periods are long enough for
+    // days of fake time to pass in a few hundred callbacks.
+    private static StoreHarness Create(SegmentDeviceKind kind, FakeTimeProvider time, FixedDiskProbe disk, TimeSpan interval) =>
+        new(kind, o =>
+        {
+            o.DeleteWhen = "04";
+            o.FileReservedTime = 72;
+            o.CleanResourceInterval = interval;
+            o.FlushIntervalCommitLog = interval;
+            o.FlushIntervalConsumeQueue = interval;
+        })
+        { Time = time, Disk = disk };
+
+    private static int LiveSegments(StoreHarness harness, MessageStore store) =>
+        harness.CommitLogFiles().Count(n => long.Parse(n, System.Globalization.CultureInfo.InvariantCulture) <= store.CommitLogMaxOffset);
+
+    private static async Task FillSegmentsAsync(MessageStore store, int segments, int segmentSize)
+    {
+        int i = 0;
+        while (store.CommitLogMaxOffset < (long)segments * segmentSize)
+        {
+            var r = await store.AppendAsync(StoreHarness.Message("Ret", 0, $"m{i++}-" + new string('r', 500), keys: "k" + i));
+            Assert.That(r.Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+    }
+
+    [Test]
+    public async Task DeletesExpiredSegmentsAtTheConfiguredHour([Values] SegmentDeviceKind kind)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var disk = new FixedDiskProbe();
+        await using var harness = Create(kind, time, disk, TimeSpan.FromMinutes(30));
+        var store = await harness.OpenAsync();
+        await FillSegmentsAsync(store, 3, harness.Options.MappedFileSizeCommitLog);
+        int before = LiveSegments(harness, store);
+        Assert.That(before, Is.GreaterThanOrEqualTo(4));
+
+        time.Advance(TimeSpan.FromHours(2)); // 02:00: not expired, not the hour
+        Assert.That(LiveSegments(harness, store), Is.EqualTo(before));
+        time.Advance(TimeSpan.FromHours(72)); // 02:00 three days later: expired but not the delete hour
+        Assert.That(LiveSegments(harness, store), Is.EqualTo(before));
+        time.Advance(TimeSpan.FromHours(2)); // 04:00: delete
+        Assert.That(LiveSegments(harness, store), Is.EqualTo(1), "all but the active segment are deleted");
+
+        long min = store.CommitLogMinOffset;
+        Assert.That(min, Is.EqualTo(3L * harness.Options.MappedFileSizeCommitLog));
+        long cqMin = store.GetMinOffsetInQueue("Ret", 0);
+        Assert.That(cqMin, Is.GreaterThan(0));
+        using (var old = store.GetMessages("Ret", 0, 0, 10, 1 << 20))
+        {
+            Assert.That(old.Status, Is.EqualTo(GetMessageStatus.OffsetTooSmall));
+            Assert.That(old.NextBeginOffset, Is.EqualTo(cqMin));
+        }
+        using (var current = store.GetMessages("Ret", 0, cqMin, 10, 1 << 20))
+        {
+            Assert.That(current.Status, Is.EqualTo(GetMessageStatus.Found));
+            Assert.That(Mq.Messages.MessageDecoder.Decode(current.Messages[0].Span).CommitLogOffset, Is.GreaterThanOrEqualTo(min));
+        }
+        var consumeQueueFiles = harness.Provider.ListFiles(Path.Combine(harness.Root, "consumequeue", "Ret", "0"));
+        Assert.That(consumeQueueFiles[0], Is.Not.EqualTo("00000000000000000000"), "consume-queue files pointing only into deleted segments are gone");
+
+        store = await harness.ReopenAsync(crash: false);
+        Assert.That(store.CommitLogMinOffset, Is.EqualTo(min));
+        Assert.That(store.GetMinOffsetInQueue("Ret", 0), Is.EqualTo(cqMin));
+    }
+
+    [Test]
+    public async Task CleansEarlyWhenTheDiskFillsAndRefusesWritesWhenFull([Values] SegmentDeviceKind kind)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var disk = new FixedDiskProbe();
+        await using var harness = Create(kind, time, disk, TimeSpan.FromSeconds(10));
+        var store = await harness.OpenAsync();
+        await FillSegmentsAsync(store, 2, harness.Options.MappedFileSizeCommitLog);
+        int before = LiveSegments(harness, store);
+
+        disk.Ratio = 0.80; // above 75 %: only expired files go, nothing is expired yet
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(LiveSegments(harness, store), Is.EqualTo(before));
+
+        disk.Ratio = 0.87; // above the force ratio: oldest segments go even though young
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(LiveSegments(harness, store), Is.EqualTo(1));
+        Assert.That(store.Append(StoreHarness.Message("Ret", 0, "still writable")).Status, Is.EqualTo(PutMessageStatus.PutOk));
+
+        disk.Ratio = 0.95; // above 90 %: refuse
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(store.WriteRefusal, Is.EqualTo(WriteRefusal.DiskFull));
+        Assert.That(store.Append(StoreHarness.Message("Ret", 0, "refused")).Status, Is.EqualTo(PutMessageStatus.ServiceNotAvailable));
+        Assert.That((await store.AppendAsync(StoreHarness.Message("Ret", 0, "refused"))).Status, Is.EqualTo(PutMessageStatus.ServiceNotAvailable));
+
+        disk.Ratio = 0.50; // space returns: resume by itself
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(store.WriteRefusal, Is.EqualTo(WriteRefusal.None));
+        Assert.That(store.Append(StoreHarness.Message("Ret", 0, "resumed")).Status, Is.EqualTo(PutMessageStatus.PutOk));
+    }
+}
