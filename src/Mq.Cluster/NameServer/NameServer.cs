@@ -39,7 +39,6 @@ public sealed class NameServer : IAsyncDisposable
         _scanInterval = scanInterval;
         EndPoint = endPoint;
         Address = address;
-        _server.ConnectionClosed += OnConnectionClosed;
         _scanLoop = ScanLoopAsync();
     }
 
@@ -106,7 +105,9 @@ public sealed class NameServer : IAsyncDisposable
         var commands = new NameServerCommands(routes, kv, orderMessageEnable);
 
         var server = new RemotingServer(transportOptions ?? new TransportOptions(), transport, loggerFactory);
-        // Handlers first: a connection accepted right after binding must already be served.
+        // Handlers and the close watcher first: a connection accepted right after binding must already be
+        // served, and a broker registered over it must go when it closes.
+        server.ConnectionClosed += new ConnectionWatcher(routes, logger).OnClosed;
         var handler = new NameServerRequestHandler(commands, logger);
         foreach (int code in NameServerRequestHandler.RequestCodes)
         {
@@ -154,19 +155,22 @@ public sealed class NameServer : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _scanLoop.ConfigureAwait(false);
-        _server.ConnectionClosed -= OnConnectionClosed;
         await _server.StopAsync(cancellationToken).ConfigureAwait(false);
         _metrics.Dispose();
         _stopping.Dispose();
         _logger.Stopped(Address);
     }
 
-    private void OnConnectionClosed(RemotingConnection connection)
+    /// <summary>RocketMQ's <c>onChannelDestroy</c>: brokers registered over a closed connection go at once.</summary>
+    private sealed class ConnectionWatcher(RouteRegistry routes, ILogger logger)
     {
-        IReadOnlyList<string> removed = Routes.ConnectionClosed(connection);
-        for (int i = 0; i < removed.Count; i++)
+        public void OnClosed(RemotingConnection connection)
         {
-            _logger.BrokerConnectionClosed(connection.Id, connection.RemoteAddress, removed[i]);
+            IReadOnlyList<string> removed = routes.ConnectionClosed(connection);
+            for (int i = 0; i < removed.Count; i++)
+            {
+                logger.BrokerConnectionClosed(connection.Id, connection.RemoteAddress, removed[i]);
+            }
         }
     }
 
