@@ -74,11 +74,11 @@ public sealed class NameServer : IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">The address could not be bound (port in use...).</exception>
     public static Task<NameServer> StartAsync(NameServerOptions options, ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
-        StartAsync(options, transportOptions: null, transport: null, loggerFactory, timeProvider, cancellationToken);
+        StartAsync(options, options?.Transport, transport: null, loggerFactory, timeProvider, cancellationToken);
 
     /// <summary>
     /// Starts a node over a given transport (the in-memory transport in tests and benchmarks) with given
-    /// transport settings; see the public overload.
+    /// transport settings (null: <see cref="NameServerOptions.Transport"/>); see the public overload.
     /// </summary>
     internal static async Task<NameServer> StartAsync(NameServerOptions options, TransportOptions? transportOptions, ITransport? transport,
         ILoggerFactory? loggerFactory, TimeProvider? timeProvider, CancellationToken cancellationToken)
@@ -104,7 +104,7 @@ public sealed class NameServer : IAsyncDisposable
         var routes = new RouteRegistry(timeProvider, expiry);
         var commands = new NameServerCommands(routes, kv, orderMessageEnable);
 
-        var server = new RemotingServer(transportOptions ?? new TransportOptions(), transport, loggerFactory);
+        var server = new RemotingServer(transportOptions ?? options.Transport, transport, loggerFactory);
         // Handlers and the close watcher first: a connection accepted right after binding must already be
         // served, and a broker registered over it must go when it closes.
         server.ConnectionClosed += new ConnectionWatcher(routes, logger).OnClosed;

@@ -72,6 +72,7 @@ public sealed class NameServerHostingTests
             ["Mq:NameServer:BrokerExpiry"] = "00:00:45",
             ["Mq:NameServer:ScanInterval"] = "00:00:05",
             ["Mq:NameServer:OrderMessageEnable"] = "true",
+            ["Mq:NameServer:Transport:ShutdownTimeout"] = "00:00:02",
         });
         builder.Services.AddRocketMqNameServer(builder.Configuration.GetSection("Mq:NameServer"));
         using IHost host = builder.Build();
@@ -85,6 +86,7 @@ public sealed class NameServerHostingTests
             Assert.That(options.BrokerExpiry, Is.EqualTo(TimeSpan.FromSeconds(45)));
             Assert.That(options.ScanInterval, Is.EqualTo(TimeSpan.FromSeconds(5)));
             Assert.That(options.OrderMessageEnable, Is.True);
+            Assert.That(options.Transport.ShutdownTimeout, Is.EqualTo(TimeSpan.FromSeconds(2)));
             Assert.That(node.EndPoint.Address.ToString(), Is.EqualTo("127.0.0.1"));
         });
         await host.StopAsync().WaitAsync(Patience);
@@ -99,6 +101,7 @@ public sealed class NameServerHostingTests
             Loopback(o);
             o.ListenPort = 70000;
             o.ScanInterval = TimeSpan.Zero;
+            o.Transport.MaxFrameLength = 10;
         });
         using IHost host = builder.Build();
 
@@ -106,6 +109,7 @@ public sealed class NameServerHostingTests
 
         Assert.That(error!.Message, Does.Contain("ListenPort must be 0-65535 (was 70000)"));
         Assert.That(error.Message, Does.Contain("ScanInterval"));
+        Assert.That(error.Message, Does.Contain("Transport.MaxFrameLength must be at least 64 bytes"));
         Assert.That(host.Services.GetRequiredService<NameServerHost>().IsRunning, Is.False);
     }
 
