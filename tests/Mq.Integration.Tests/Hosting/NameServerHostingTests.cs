@@ -130,7 +130,7 @@ public sealed class NameServerHostingTests
         await broker.RegisterAsync(ns1.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA"));
         IOptionsMonitor<NameServerOptions> options = host.Services.GetRequiredService<IOptionsMonitor<NameServerOptions>>();
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(host.Services.GetServices<IHostedService>().Count(s => s.GetType().Name == "NameServerHostedService"), Is.EqualTo(2));
             Assert.That(ns1.Address, Is.Not.EqualTo(ns2.Address));

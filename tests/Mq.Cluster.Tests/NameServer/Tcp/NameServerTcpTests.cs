@@ -91,7 +91,7 @@ public sealed class NameServerTcpTests
         await brokerB.RegisterAsync(ns2.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicB"));
         await brokerA.SendAsync(ns1.Address, RequestCode.PutKVConfig, new Dictionary<string, string> { ["namespace"] = "ns", ["key"] = "k", ["value"] = "v1" });
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(ns1.Address, Is.Not.EqualTo(ns2.Address));
             Assert.That((await brokerA.RouteAsync(ns1.Address, "TopicA")).Code, Is.EqualTo(ResponseCode.Success));
@@ -155,7 +155,7 @@ public sealed class NameServerTcpTests
         RemotingReply badNumber = await broker.SendAsync(ns.Address, RequestCode.RegisterBroker,
             new Dictionary<string, string> { ["brokerName"] = "broker-a", ["brokerAddr"] = "a:1", ["clusterName"] = "c", ["haServerAddr"] = "x", ["brokerId"] = "zero" });
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(badJson.Code, Is.EqualTo(ResponseCode.SystemError));
             Assert.That(badJson.Remark, Does.Contain("RegisterBrokerBody"));
@@ -209,7 +209,7 @@ public sealed class NameServerTcpTests
 
         await WaitUntil(() => ns.Routes.LiveBrokerCount == 1, "the stale broker expires");
         await WaitUntil(() => !stale.IsConnected(ns.Address), "the stale broker's connection is closed");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That((await fresh.RouteAsync(ns.Address, "TopicA")).Code, Is.EqualTo(ResponseCode.TopicNotExist));
             Assert.That((await fresh.RouteAsync(ns.Address, "TopicB")).Code, Is.EqualTo(ResponseCode.Success));
