@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Mq.NameServer;
+using Mq.NameServers;
 
 namespace Mq.Hosting;
 

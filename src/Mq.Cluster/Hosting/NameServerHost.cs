@@ -1,8 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Mq.NameServer;
-using NameServerNode = Mq.NameServer.NameServer;
+using Mq.NameServers;
 
 namespace Mq.Hosting;
 
@@ -17,7 +16,7 @@ public sealed class NameServerHost : IAsyncDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly TimeProvider? _timeProvider;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile NameServerNode? _node;
+    private volatile NameServer? _node;
     private int _disposed;
 
     internal NameServerHost(string name, IOptionsMonitor<NameServerOptions> options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
@@ -32,7 +31,7 @@ public sealed class NameServerHost : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>The running node, or null before start and after stop.</summary>
-    public NameServerNode? NameServer => _node;
+    public NameServer? NameServer => _node;
 
     /// <summary>Whether the node is running.</summary>
     public bool IsRunning => _node is not null;
@@ -45,7 +44,7 @@ public sealed class NameServerHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The node is not running.</exception>
     public IPEndPoint EndPoint => Running.EndPoint;
 
-    private NameServerNode Running => _node
+    private NameServer Running => _node
         ?? throw new InvalidOperationException($"NameServer '{Name}' is not running; its address is known once the host has started.");
 
     /// <summary>Starts the node with the current named options; returns once it listens. No-op when running.</summary>
@@ -60,7 +59,7 @@ public sealed class NameServerHost : IAsyncDisposable
                 return;
             }
             NameServerOptions options = _options.Get(Name);
-            _node = await NameServerNode.StartAsync(options, _loggerFactory, _timeProvider, cancellationToken).ConfigureAwait(false);
+            _node = await NameServer.StartAsync(options, _loggerFactory, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -74,7 +73,7 @@ public sealed class NameServerHost : IAsyncDisposable
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            NameServerNode? node = _node;
+            NameServer? node = _node;
             _node = null;
             if (node is not null)
             {

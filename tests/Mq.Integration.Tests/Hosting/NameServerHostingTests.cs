@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Mq.Hosting;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.TestKit.Logging;
-using Mq.TestKit.NameServer;
+using Mq.TestKit.NameServers;
 
 namespace Mq.Tests.Hosting;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// Settings of a NameServer node (RocketMQ <c>NamesrvConfig</c> + <c>NettyServerConfig</c> subset).

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>NameServer node logs; EventIds 400-449 belong to this area.</summary>
 internal static partial class NameServerLog

@@ -1,13 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using Mq.Benchmarks.Transport;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.Protocol.Headers;
 using Mq.Transport;
-using NameServerNode = Mq.NameServer.NameServer;
 
-namespace Mq.Benchmarks.NameServer;
+namespace Mq.Benchmarks.NameServers;
 
 /// <summary>
 /// Question: how many GET_ROUTEINFO_BY_TOPIC requests per second does a NameServer node answer over
@@ -21,7 +20,7 @@ public class RouteQueryBenchmarks
     private const string Topic = "BenchmarkTopic";
 
     private EchoBaseline _echo = null!;
-    private NameServerNode _nameServer = null!;
+    private NameServer _nameServer = null!;
     private RemotingClient _client = null!;
     private string _address = string.Empty;
 
@@ -37,7 +36,7 @@ public class RouteQueryBenchmarks
         {
             _echo = await EchoBaseline.StartAsync(probe);
         }
-        _nameServer = await NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        _nameServer = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
         _address = _nameServer.Address;
         _client = new RemotingClient(new TransportOptions());
         var wrapper = new TopicConfigSerializeWrapper { DataVersion = new DataVersion(1, 1) };

@@ -1,13 +1,12 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.TestKit;
-using Mq.TestKit.NameServer;
-using NameServerNode = Mq.NameServer.NameServer;
+using Mq.TestKit.NameServers;
 
-namespace Mq.Tests.NameServer.Tcp;
+namespace Mq.Tests.NameServers.Tcp;
 
 /// <summary>A NameServer node on 127.0.0.1:0 driven by broker-shaped clients over real sockets.</summary>
 [Category("Integration")]
@@ -21,7 +20,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Registered_broker_is_routed([Values] SerializeType serializeType, [Values] bool compressed)
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
 
         RemotingReply registered = await broker.RegisterAsync(ns.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA", "TopicB"), serializeType, compressed);
@@ -49,7 +48,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Unknown_topic_is_TOPIC_NOT_EXIST()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
 
         RemotingReply route = await broker.RouteAsync(ns.Address, "Nowhere");
@@ -61,7 +60,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Slave_learns_its_master_and_both_addresses_are_routed()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var master = new TestBroker(brokerAddr: "127.0.0.1:10911", brokerId: 0);
         await using var slave = new TestBroker(brokerAddr: "127.0.0.2:10911", brokerId: 1);
         var topics = TestBroker.Topics(new DataVersion(1, 1), "TopicA");
@@ -82,8 +81,8 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Two_name_servers_stay_independent()
     {
-        await using NameServerNode ns1 = await NameServerNode.StartAsync(Loopback());
-        await using NameServerNode ns2 = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns1 = await NameServer.StartAsync(Loopback());
+        await using NameServer ns2 = await NameServer.StartAsync(Loopback());
         await using var brokerA = new TestBroker("broker-a", "127.0.0.1:10911");
         await using var brokerB = new TestBroker("broker-b", "127.0.0.1:20911");
 
@@ -111,14 +110,14 @@ public sealed class NameServerTcpTests
         await using var broker = new TestBroker();
         var topics = TestBroker.Topics(new DataVersion(1, 1), "TopicA");
 
-        NameServerNode first = await NameServerNode.StartAsync(Loopback(kvPath));
+        NameServer first = await NameServer.StartAsync(Loopback(kvPath));
         await broker.RegisterAsync(first.Address, topics);
         RemotingReply put = await broker.SendAsync(first.Address, RequestCode.PutKVConfig,
             new Dictionary<string, string> { ["namespace"] = KvConfigStore.OrderTopicConfigNamespace, ["key"] = "TopicA", ["value"] = "broker-a:8" });
         Assert.That(put.Code, Is.EqualTo(ResponseCode.Success), put.Remark);
         await first.DisposeAsync();
 
-        await using NameServerNode second = await NameServerNode.StartAsync(Loopback(kvPath));
+        await using NameServer second = await NameServer.StartAsync(Loopback(kvPath));
         RemotingReply before = await broker.RouteAsync(second.Address, "TopicA");
         // Same data version as before: to the new node it is a first registration, so topics are taken.
         RemotingReply registered = await broker.RegisterAsync(second.Address, topics);
@@ -139,7 +138,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Malformed_registrations_are_refused_and_change_nothing()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
         var topics = TestBroker.Topics(new DataVersion(1, 1), "TopicA");
         var random = new Random(4);
@@ -178,7 +177,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Closing_the_registering_connection_removes_the_broker_at_once()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
         await using var client = new TestBroker("client", "127.0.0.1:1");
         await broker.RegisterAsync(ns.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA"));
@@ -197,7 +196,7 @@ public sealed class NameServerTcpTests
         NameServerOptions options = Loopback();
         options.BrokerExpiry = TimeSpan.FromSeconds(30);
         options.ScanInterval = TimeSpan.FromSeconds(10);
-        await using NameServerNode ns = await NameServerNode.StartAsync(options, timeProvider: time);
+        await using NameServer ns = await NameServer.StartAsync(options, timeProvider: time);
         await using var stale = new TestBroker("broker-a", "127.0.0.1:10911");
         await using var fresh = new TestBroker("broker-b", "127.0.0.1:20911");
         await stale.RegisterAsync(ns.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA"));
@@ -219,7 +218,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Unknown_request_code_is_REQUEST_CODE_NOT_SUPPORTED()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
 
         RemotingReply reply = await broker.SendAsync(ns.Address, RequestCode.SendMessageV2);
@@ -230,7 +229,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Kv_commands_round_trip([Values] SerializeType serializeType)
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var tool = new TestBroker();
         Dictionary<string, string> Key(string key, string? value = null)
         {
@@ -266,7 +265,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Cluster_topic_list_delete_and_write_permission_commands()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        await using NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
         await broker.RegisterAsync(ns.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA", "TopicB"));
 
@@ -300,7 +299,7 @@ public sealed class NameServerTcpTests
     [Test]
     public async Task Unregister_removes_the_broker_and_several_nodes_stop_cleanly()
     {
-        NameServerNode ns = await NameServerNode.StartAsync(Loopback());
+        NameServer ns = await NameServer.StartAsync(Loopback());
         await using var broker = new TestBroker();
         await broker.RegisterAsync(ns.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA"));
 

@@ -1,15 +1,15 @@
 using System.Diagnostics.Metrics;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
-/// The <c>Mq.NameServer</c> meter of one node (tagged with its address, so several nodes in a process stay
+/// The <c>Mq.NameServers</c> meter of one node (tagged with its address, so several nodes in a process stay
 /// apart): broker registrations, route lookups by outcome, live brokers.
 /// </summary>
 internal sealed class NameServerMetrics : IDisposable
 {
     /// <summary>The meter name to listen to.</summary>
-    public const string MeterName = "Mq.NameServer";
+    public const string MeterName = "Mq.NameServers";
 
     private static readonly KeyValuePair<string, object?> Found = new("outcome", "found");
     private static readonly KeyValuePair<string, object?> NotFound = new("outcome", "not_found");

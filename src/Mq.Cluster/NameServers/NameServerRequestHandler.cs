@@ -4,7 +4,7 @@ using Mq.Protocol;
 using Mq.Protocol.Headers;
 using Mq.Transport;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// The NameServer's request processor (RocketMQ <c>DefaultRequestProcessor</c>): decodes the typed header,

@@ -1,10 +1,10 @@
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.Protocol.Headers;
 using Mq.Transport;
 
-namespace Mq.TestKit.NameServer;
+namespace Mq.TestKit.NameServers;
 
 /// <summary>
 /// A broker-shaped remoting client for NameServer tests: registers over a real connection (JSON or

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mq.Transport;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// A running NameServer node (RocketMQ <c>NamesrvController</c>): the route registry and KV config served

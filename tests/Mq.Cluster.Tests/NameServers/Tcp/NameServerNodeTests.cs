@@ -1,14 +1,13 @@
 using System.Diagnostics.Metrics;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.Protocol.Headers;
 using Mq.TestKit.Logging;
-using Mq.TestKit.NameServer;
+using Mq.TestKit.NameServers;
 using Mq.Transport;
-using NameServerNode = Mq.NameServer.NameServer;
 
-namespace Mq.Tests.NameServer.Tcp;
+namespace Mq.Tests.NameServers.Tcp;
 
 /// <summary>Node concerns beside the wire: memory transport, metrics, logs, start failures.</summary>
 [Category("Integration")]
@@ -21,7 +20,7 @@ public sealed class NameServerNodeTests
     {
         var transport = new MemoryTransport();
         var options = new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 9876 };
-        await using NameServerNode ns = await NameServerNode.StartAsync(options, new TransportOptions(), transport, null, null, CancellationToken.None);
+        await using NameServer ns = await NameServer.StartAsync(options, new TransportOptions(), transport, null, null, CancellationToken.None);
         await using var client = new RemotingClient(new TransportOptions(), transport);
         var wrapper = new TopicConfigSerializeWrapper { DataVersion = new DataVersion(1, 1) };
         wrapper.TopicConfigTable["TopicA"] = new TopicConfig { TopicName = "TopicA" };
@@ -47,13 +46,13 @@ public sealed class NameServerNodeTests
     [Test]
     public async Task Meter_counts_registrations_and_route_lookups_per_node()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
-        await using NameServerNode other = await NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        await using NameServer other = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
         var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Mq.NameServer" && instrument.Meter.Tags!.Any(t => Equals(t.Value, ns.Address)))
+            if (instrument.Meter.Name == "Mq.NameServers" && instrument.Meter.Tags!.Any(t => Equals(t.Value, ns.Address)))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -89,7 +88,7 @@ public sealed class NameServerNodeTests
     public async Task Logs_registration_refusals_and_bad_headers()
     {
         var logs = new RecordingLoggerFactory();
-        await using NameServerNode ns = await NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 }, logs);
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 }, logs);
         await using var broker = new TestBroker();
 
         await broker.RegisterAsync(ns.Address, TestBroker.Topics(new DataVersion(1, 1), "TopicA"), bodyCrc32: 1);
@@ -106,10 +105,10 @@ public sealed class NameServerNodeTests
     [Test]
     public async Task Port_in_use_fails_start_and_the_first_node_keeps_serving()
     {
-        await using NameServerNode ns = await NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
 
         Assert.ThrowsAsync(Is.InstanceOf<System.Net.Sockets.SocketException>(),
-            () => NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = ns.EndPoint.Port }));
+            () => NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = ns.EndPoint.Port }));
         await using var broker = new TestBroker();
         Assert.That((await broker.RouteAsync(ns.Address, "TopicA")).Code, Is.EqualTo(ResponseCode.TopicNotExist));
     }
@@ -118,7 +117,7 @@ public sealed class NameServerNodeTests
     public void Invalid_options_are_refused_before_binding()
     {
         var error = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => NameServerNode.StartAsync(new NameServerOptions { ListenAddress = "not-an-ip", ListenPort = -1 }));
+            () => NameServer.StartAsync(new NameServerOptions { ListenAddress = "not-an-ip", ListenPort = -1 }));
 
         Assert.That(error!.Failures.Count(), Is.EqualTo(2));
     }

@@ -1,6 +1,6 @@
 using Mq.Protocol;
 
-namespace Mq.TestKit.NameServer;
+namespace Mq.TestKit.NameServers;
 
 /// <summary>A response as a test sees it: code, remark, header fields, body and the serialisation it came in.</summary>
 public sealed record RemotingReply(int Code, string? Remark, IReadOnlyDictionary<string, string> ExtFields, byte[] Body, SerializeType SerializeType)

@@ -4,7 +4,7 @@ using System.IO.Hashing;
 using Mq.Protocol.Body;
 using Mq.Protocol.Json;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// The NameServer's request semantics (RocketMQ <c>DefaultRequestProcessor</c>) as pure functions from
