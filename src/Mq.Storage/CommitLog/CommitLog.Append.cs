@@ -178,6 +178,8 @@ internal sealed partial class CommitLog
                 int room = (int)(segment.EndOffset - _writePosition);
                 int chunk = Math.Min(room, data.Length);
                 segment.Device.Write(_writePosition - segment.StartOffset, data[..chunk]);
+                // Receipt time stands in for the last store time so retention works on a slave too.
+                segment.LastStoreTimestamp = Now();
                 data = data[chunk..];
                 _writePosition += chunk;
             }
