@@ -163,6 +163,7 @@ public sealed class ReadTests
             sink.AppendReplicated(at, frame.AsSpan(0, n));
         }
         Assert.Throws<InvalidOperationException>(() => sink.AppendReplicated(5, frame.AsSpan(0, 10)));
+        Assert.Throws<InvalidOperationException>(() => ((IReplicationSink)m).AppendReplicated(m.CommitLogMaxOffset, frame.AsSpan(0, 10)), "a master refuses raw bytes");
 
         await s.WaitForDispatchAsync(s.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
         Assert.That(s.GetMaxOffsetInQueue("Rep", 0), Is.EqualTo(200));
