@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// Settings of a NameServer node (RocketMQ <c>NamesrvConfig</c> + <c>NettyServerConfig</c> subset).
@@ -48,6 +48,12 @@ public sealed class NameServerOptions
     /// </summary>
     public bool OrderMessageEnable { get; set; }
 
+    /// <summary>
+    /// Remoting settings of the listener (frame size cap, buffers, shutdown drain time...). Defaults as in
+    /// <see cref="Mq.Transport.TransportOptions"/>; bind from the <c>Transport</c> sub-section. Risk: see each property.
+    /// </summary>
+    public Mq.Transport.TransportOptions Transport { get; set; } = new();
+
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every invalid setting.</summary>
     public void Validate()
     {
@@ -81,6 +87,21 @@ public sealed class NameServerOptions
         if (KvConfigPath is not null && string.IsNullOrWhiteSpace(KvConfigPath))
         {
             errors.Add("KvConfigPath must be null (memory only) or a file path.");
+        }
+        if (Transport is null)
+        {
+            errors.Add("Transport must not be null.");
+        }
+        else
+        {
+            try
+            {
+                Transport.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                errors.Add("Transport." + e.ParamName + " " + e.Message.Split(" (Parameter", 2)[0] + ".");
+            }
         }
         return errors;
     }

@@ -1,6 +1,6 @@
 using Mq.Protocol.Body;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// The NameServer's routing state (RocketMQ <c>RouteInfoManager</c>, remoting-protocol.md §7): which

@@ -1,4 +1,4 @@
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// The header fields that identify one broker process to the NameServer (UNREGISTER_BROKER,

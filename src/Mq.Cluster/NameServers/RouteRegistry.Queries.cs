@@ -1,6 +1,6 @@
 using Mq.Protocol.Body;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 public sealed partial class RouteRegistry
 {

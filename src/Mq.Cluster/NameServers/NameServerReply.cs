@@ -1,4 +1,4 @@
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// What a NameServer command answers: response code, remark, response header fields (extFields) and body.

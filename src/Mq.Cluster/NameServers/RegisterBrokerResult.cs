@@ -1,4 +1,4 @@
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>What a registering slave learns about its master (RocketMQ <c>RegisterBrokerResult</c>).</summary>
 /// <param name="MasterAddr">The master's address, for a slave whose master is registered; otherwise null.</param>

@@ -1,9 +1,9 @@
 using System.Text;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol.Body;
 using Mq.TestKit;
 
-namespace Mq.Tests.NameServer;
+namespace Mq.Tests.NameServers;
 
 public sealed class KvConfigStoreTests
 {

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol.Body;
 
-namespace Mq.Benchmarks.NameServer;
+namespace Mq.Benchmarks.NameServers;
 
 /// <summary>
 /// Question: what does answering GET_ROUTEINFO_BY_TOPIC cost without the network (1 000 topics on 4 broker

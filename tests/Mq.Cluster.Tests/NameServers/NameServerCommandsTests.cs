@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol.Body;
 using Mq.Protocol.Json;
 
-namespace Mq.Tests.NameServer;
+namespace Mq.Tests.NameServers;
 
 public sealed class NameServerCommandsTests
 {

@@ -1,4 +1,4 @@
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>The REGISTER_BROKER request header values (RocketMQ <c>RegisterBrokerRequestHeader</c>).</summary>
 public sealed record BrokerRegistration

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Mq.NameServer;
+using Mq.NameServers;
 
-namespace Mq.Tests.NameServer;
+namespace Mq.Tests.NameServers;
 
 public sealed class NameServerOptionsTests
 {

@@ -1,7 +1,7 @@
 using Mq.Protocol.Body;
 using Mq.Protocol.Json;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// The NameServer's namespaced key/value config (RocketMQ <c>KVConfigManager</c>): PUT/GET/DELETE_KV_CONFIG

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// <see cref="IValidateOptions{TOptions}"/> for <see cref="NameServerOptions"/>, so options bound from

@@ -1,4 +1,4 @@
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 public sealed partial class RouteRegistry
 {

@@ -1,4 +1,4 @@
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>A broker address dropped by expiry or a closed connection.</summary>
 /// <param name="BrokerAddr">The removed address.</param>

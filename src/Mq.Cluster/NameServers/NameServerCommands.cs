@@ -4,7 +4,7 @@ using System.IO.Hashing;
 using Mq.Protocol.Body;
 using Mq.Protocol.Json;
 
-namespace Mq.NameServer;
+namespace Mq.NameServers;
 
 /// <summary>
 /// The NameServer's request semantics (RocketMQ <c>DefaultRequestProcessor</c>) as pure functions from
@@ -133,9 +133,9 @@ public sealed class NameServerCommands
             cache = new RouteBodyCache(routesVersion, kvVersion);
             Volatile.Write(ref _routeCache, cache);
         }
-        if (cache.Bodies.TryGetValue((topic, standard), out byte[]? cached))
+        if (cache.Replies.TryGetValue((topic, standard), out NameServerReply? cached))
         {
-            return new NameServerReply(NameServerReply.Success, null, cached);
+            return cached;
         }
 
         TopicRouteData? route = _routes.FindRoute(topic);
@@ -149,9 +149,9 @@ public sealed class NameServerCommands
         {
             route.OrderTopicConf = _kv.Get(KvConfigStore.OrderTopicConfigNamespace, topic);
         }
-        byte[] body = route.Encode(standard ? JsonKeyStyle.Quoted : JsonKeyStyle.Unquoted);
-        cache.Bodies.TryAdd((topic, standard), body);
-        return new NameServerReply(NameServerReply.Success, null, body);
+        var reply = new NameServerReply(NameServerReply.Success, null, route.Encode(standard ? JsonKeyStyle.Quoted : JsonKeyStyle.Unquoted));
+        cache.Replies.TryAdd((topic, standard), reply);
+        return reply;
     }
 
     /// <summary>
@@ -294,14 +294,14 @@ public sealed class NameServerCommands
     /// <summary>RocketMQ's <c>UtilAll.crc32</c>: CRC-32 (IEEE) masked to a non-negative int.</summary>
     public static int Crc32Masked(ReadOnlySpan<byte> data) => (int)(Crc32.HashToUInt32(data) & 0x7FFFFFFF);
 
-    /// <summary>Encoded route bodies valid for one registry version and one KV version.</summary>
+    /// <summary>Route replies (immutable, body included) valid for one registry version and one KV version.</summary>
     private sealed class RouteBodyCache(long routesVersion, long kvVersion)
     {
         public long RoutesVersion { get; } = routesVersion;
 
         public long KvVersion { get; } = kvVersion;
 
-        public ConcurrentDictionary<(string Topic, bool Standard), byte[]> Bodies { get; } = new();
+        public ConcurrentDictionary<(string Topic, bool Standard), NameServerReply> Replies { get; } = new();
     }
 
     private static string? Missing(BrokerIdentity broker) =>
