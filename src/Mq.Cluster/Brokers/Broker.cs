@@ -213,10 +213,11 @@ public sealed partial class Broker : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops: unregisters from the NameServers, stops accepting, answers held pulls, persists
+    /// Stops: unregisters from the NameServers, answers held pulls, stops the server (in-flight requests
+    /// are answered until <paramref name="cancellationToken"/> or the transport's shutdown timeout), persists
     /// offsets, topics and groups, and closes the store. Idempotent.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
@@ -225,7 +226,7 @@ public sealed partial class Broker : IAsyncDisposable
         Topics.Changed -= OnTopicsChanged;
         if (Address.Length > 0)
         {
-            await OuterApi.UnregisterAllAsync(CancellationToken.None).ConfigureAwait(false);
+            await OuterApi.UnregisterAllAsync(cancellationToken).ConfigureAwait(false);
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (Task loop in _loops)
@@ -234,7 +235,7 @@ public sealed partial class Broker : IAsyncDisposable
         }
         await PullHolds.StopAsync().ConfigureAwait(false);
         Server.ConnectionClosed -= OnConnectionClosed;
-        await Server.DisposeAsync().ConfigureAwait(false);
+        await Server.StopAsync(cancellationToken).ConfigureAwait(false);
         await OuterApi.DisposeAsync().ConfigureAwait(false);
         try
         {
@@ -249,4 +250,7 @@ public sealed partial class Broker : IAsyncDisposable
         }
         BrokerLog.Stopped(Logger, Options.BrokerName, Address);
     }
+
+    /// <summary>Same as <see cref="StopAsync"/> without a deadline beyond the transport's shutdown timeout.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 }
