@@ -118,11 +118,11 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
         if (topic is null)
         {
             int topicSysFlag = header.UnitMode == true ? 1 : 0;
-            topic = broker.Topics.CreateTopicInSendMessageMethod(header.Topic, header.DefaultTopic, connection.RemoteAddress, header.DefaultTopicQueueNums, topicSysFlag);
-            if (topic is null && TopicValidator.IsRetryTopic(header.Topic))
-            {
-                topic = broker.Topics.CreateTopicIfAbsent(header.Topic, 1, PermName.Read | PermName.Write, topicSysFlag);
-            }
+            // Deliberate deviation: RocketMQ 4.9 tries TBW102 first, so with auto-creation on an unknown
+            // %RETRY% topic gets the producer's queue count; retry topics always have one queue (§3.3).
+            topic = TopicValidator.IsRetryTopic(header.Topic)
+                ? broker.Topics.CreateTopicIfAbsent(header.Topic, 1, PermName.Read | PermName.Write, topicSysFlag)
+                : broker.Topics.CreateTopicInSendMessageMethod(header.Topic, header.DefaultTopic, connection.RemoteAddress, header.DefaultTopicQueueNums, topicSysFlag);
             if (topic is null)
             {
                 return Fail(request, ResponseCode.TopicNotExist, $"topic[{header.Topic}] not exist, apply first please!");
