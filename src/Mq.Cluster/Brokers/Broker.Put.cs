@@ -5,6 +5,7 @@ namespace Mq.Brokers;
 
 public sealed partial class Broker
 {
+    private readonly object _putHookGate = new();
     private IPutMessageHook[] _putHooks = [];
     private int _inFlightSends;
 
@@ -20,7 +21,7 @@ public sealed partial class Broker
     /// <summary>Adds a hook run before every put (delay levels, transactions).</summary>
     internal void AddPutHook(IPutMessageHook hook)
     {
-        lock (_loops)
+        lock (_putHookGate)
         {
             _putHooks = [.. _putHooks, hook];
         }

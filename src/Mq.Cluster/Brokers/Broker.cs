@@ -24,6 +24,7 @@ public sealed partial class Broker : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private readonly List<Func<ValueTask>> _stopActions = [];
     private int _disposed;
 
     private Broker(BrokerOptions options, MessageStore store, RemotingServer server, ILoggerFactory loggerFactory, TimeProvider time)
@@ -150,17 +151,17 @@ public sealed partial class Broker : IAsyncDisposable
         PullHolds.Start();
         Topics.Changed += OnTopicsChanged;
         await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
-        _loops.Add(RunPeriodicAsync("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct)));
-        _loops.Add(RunPeriodicAsync("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
+        StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
+        StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
         {
             Offsets.Persist();
             return Task.CompletedTask;
-        }));
-        _loops.Add(RunPeriodicAsync("scan-channels", Options.ChannelScanInterval, _ =>
+        });
+        StartPeriodic("scan-channels", Options.ChannelScanInterval, _ =>
         {
             ScanExpiredChannels();
             return Task.CompletedTask;
-        }));
+        });
         BrokerLog.Started(Logger, Options.BrokerName, Options.BrokerClusterName, Options.BrokerId, Address, VipAddress, Options.StorePathRootDir);
     }
 
@@ -188,6 +189,27 @@ public sealed partial class Broker : IAsyncDisposable
     {
         Consumers.ScanExpired();
         Producers.ScanExpired();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> every <paramref name="period"/> until the broker stops (errors are logged,
+    /// the loop continues). For background services of other request families (schedule, transaction check).
+    /// </summary>
+    internal void StartPeriodic(string name, TimeSpan period, Func<CancellationToken, Task> action)
+    {
+        lock (_loops)
+        {
+            _loops.Add(RunPeriodicAsync(name, period, action));
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> at stop, after the server stopped and before the store closes (e.g. persisting progress).</summary>
+    internal void OnStopping(Func<ValueTask> action)
+    {
+        lock (_stopActions)
+        {
+            _stopActions.Add(action);
+        }
     }
 
     private async Task RunPeriodicAsync(string name, TimeSpan period, Func<CancellationToken, Task> action)
@@ -229,7 +251,12 @@ public sealed partial class Broker : IAsyncDisposable
             await OuterApi.UnregisterAllAsync(cancellationToken).ConfigureAwait(false);
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (Task loop in _loops)
+        Task[] loops;
+        lock (_loops)
+        {
+            loops = [.. _loops];
+        }
+        foreach (Task loop in loops)
         {
             await loop.ConfigureAwait(false);
         }
@@ -239,6 +266,22 @@ public sealed partial class Broker : IAsyncDisposable
         await OuterApi.DisposeAsync().ConfigureAwait(false);
         try
         {
+            Func<ValueTask>[] stopActions;
+            lock (_stopActions)
+            {
+                stopActions = [.. _stopActions];
+            }
+            foreach (Func<ValueTask> action in stopActions)
+            {
+                try
+                {
+                    await action().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    BrokerLog.BackgroundFailed(Logger, "stop action", ex);
+                }
+            }
             Offsets.Persist(force: true);
             Groups.Persist();
             Topics.Persist();

@@ -165,6 +165,52 @@ public sealed class ValidationTests
         }
     }
 
+    [Test]
+    public async Task Put_hooks_can_redirect_or_refuse_and_stop_actions_run()
+    {
+        using var directory = new TempDirectory();
+        bool stopped = false;
+        await using (Broker broker = await BrokerHarness.StartAsync(directory.Path))
+        {
+            broker.AddPutHook(new RedirectHook());
+            broker.OnStopping(() =>
+            {
+                stopped = true;
+                return ValueTask.CompletedTask;
+            });
+            await using var client = new BrokerTestClient(broker.Address);
+            using (RemotingCommand redirected = await client.SendAsync("HookTopic", [1], BrokerTestClient.Properties(("DELAY", "3"))))
+            {
+                Assert.That(redirected.Code, Is.EqualTo(ResponseCode.Success));
+            }
+            await Expect(client.SendAsync("HookTopic", [2], BrokerTestClient.Properties(("TRAN_MSG", "true"))), ResponseCode.NoPermission);
+            await broker.Store.WaitForDispatchAsync(broker.Store.CommitLogMaxOffset);
+            Assert.That(broker.Store.GetMaxOffsetInQueue("SCHEDULE_TOPIC_XXXX", 2), Is.EqualTo(1));
+            Assert.That(broker.Store.GetMaxOffsetInQueue("HookTopic", 0), Is.EqualTo(0));
+        }
+        Assert.That(stopped, Is.True);
+    }
+
+    /// <summary>What the schedule and transaction services plug in: DELAY parks the message, TRAN_MSG is refused.</summary>
+    private sealed class RedirectHook : IPutMessageHook
+    {
+        public int BeforePut(Mq.Messages.MessageToStore message, out string? remark)
+        {
+            remark = null;
+            if (Mq.Messages.MessageProperties.TryGetValue(message.Properties.Span, "TRAN_MSG"u8, out _))
+            {
+                remark = "transactions are disabled";
+                return ResponseCode.NoPermission;
+            }
+            if (Mq.Messages.MessageProperties.TryGetValue(message.Properties.Span, "DELAY"u8, out ReadOnlySpan<byte> level))
+            {
+                message.Topic = "SCHEDULE_TOPIC_XXXX";
+                message.QueueId = level[0] - (byte)'1';
+            }
+            return 0;
+        }
+    }
+
     private static async Task Expect(Task<RemotingCommand> call, int code)
     {
         using RemotingCommand response = await call;
