@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Mq.Brokers;
 using Mq.NameServers;
 
 namespace Mq.Hosting;
@@ -24,4 +25,12 @@ public static class MqServiceCollectionExtensions
     /// <summary>Shortcut for <c>services.AddRocketMq().AddNameServer(configuration)</c>: one unnamed NameServer bound to a section.</summary>
     public static MqBuilder AddRocketMqNameServer(this IServiceCollection services, IConfiguration configuration) =>
         services.AddRocketMq().AddNameServer(configuration);
+
+    /// <summary>Shortcut for <c>services.AddRocketMq().AddBroker(configure)</c>: one unnamed broker.</summary>
+    public static MqBuilder AddRocketMqBroker(this IServiceCollection services, Action<BrokerOptions>? configure = null) =>
+        services.AddRocketMq().AddBroker(configure);
+
+    /// <summary>Shortcut for <c>services.AddRocketMq().AddBroker(configuration)</c>: one unnamed broker bound to a section.</summary>
+    public static MqBuilder AddRocketMqBroker(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddRocketMq().AddBroker(configuration);
 }
