@@ -26,7 +26,9 @@ internal sealed class DelayPutHook(int maxLevel) : IPutMessageHook
         {
             return 0;
         }
-        if (message.Topic == TopicValidator.ScheduleTopic)
+        // Half messages are never parked (Java clients clear DELAY on transactional sends; the broker must not
+        // rely on it), and a message already in the schedule topic stays where it is.
+        if (message.Topic is TopicValidator.ScheduleTopic or TopicValidator.TransHalfTopic)
         {
             return 0;
         }

@@ -68,6 +68,11 @@ internal sealed partial class ScheduleMessageService : IMessageArrivalListener
     /// <summary>Starts one delivery loop per level and the periodic persistence.</summary>
     public void Start(CancellationToken stopping)
     {
+        if (_broker.Options.BrokerRole == BrokerRole.Slave)
+        {
+            // As RocketMQ: only a master delivers delayed messages (a slave's store refuses puts).
+            return;
+        }
         _listener = _broker.Store.AddArrivalListener(this);
         for (int i = 0; i < _delays.Length; i++)
         {

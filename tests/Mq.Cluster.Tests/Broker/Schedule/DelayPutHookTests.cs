@@ -55,4 +55,14 @@ public sealed class DelayPutHookTests
         Assert.That(message.QueueId, Is.EqualTo(3));
         Assert.That(message.Properties.Equals(before), Is.True);
     }
+
+    [Test]
+    public void Half_messages_are_not_parked()
+    {
+        var hook = new DelayPutHook(maxLevel: 18);
+        MessageToStore message = Message("DELAY\u00011");
+        message.Topic = "RMQ_SYS_TRANS_HALF_TOPIC";
+        hook.BeforePut(message, out _);
+        Assert.That(message.Topic, Is.EqualTo("RMQ_SYS_TRANS_HALF_TOPIC"));
+    }
 }
