@@ -58,6 +58,10 @@ public sealed partial class MessageStore
     /// <inheritdoc />
     public void AppendReplicated(long physicalOffset, ReadOnlySpan<byte> data)
     {
+        if (_role != BrokerRole.Slave)
+        {
+            throw new InvalidOperationException("Replicated bytes are only appended to a store opened (or switched) as a slave.");
+        }
         if (_commitLog.Refusal is WriteRefusal.ShuttingDown or WriteRefusal.FlushFailed)
         {
             throw new InvalidOperationException($"The store refuses replication appends: {_commitLog.Refusal}.");

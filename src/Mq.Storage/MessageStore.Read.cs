@@ -213,6 +213,7 @@ public sealed partial class MessageStore
             return result;
         }
         Span<byte> header = stackalloc byte[4];
+        byte[] topicUtf8 = System.Text.Encoding.UTF8.GetBytes(topic);
         foreach (long offset in _index.Query(topic, key, maxCount, begin, end))
         {
             if (_commitLog.ReadCommitted(offset, header) != 4)
@@ -222,7 +223,7 @@ public sealed partial class MessageStore
             int size = BinaryPrimitives.ReadInt32BigEndian(header);
             if (size >= MessageRecord.MinLength && result.Leases.TryLease(_commitLog, offset, size, out var record)
                 && MessageView.TryRead(record.Span, checkCrc: false, out var view, out _) == RecordReadStatus.Ok
-                && view.TopicUtf8.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(topic)))
+                && view.TopicUtf8.SequenceEqual(topicUtf8))
             {
                 result.Add(record);
                 if (offset > result.IndexLastUpdatePhyOffset)

@@ -41,6 +41,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     private IMessageArrivalListener[] _listeners = [];
     private ICommitLogDispatcher[] _dispatchers = [];
     private int _disposed;
+    private volatile BrokerRole _role;
 
     private MessageStore(StoreOptions options, ISegmentDeviceProvider provider, TimeProvider time, ILoggerFactory loggerFactory, IDiskSpaceProbe disk)
     {
@@ -55,6 +56,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         _checkpoint = new Checkpoint(provider, Path.Combine(options.StorePathRootDir, "checkpoint"));
         _retention = new RetentionService(this, options, disk, time, _logger);
         _abortPath = Path.Combine(options.StorePathRootDir, "abort");
+        _role = options.BrokerRole;
         long totalMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         _memoryWindow = totalMemory * options.AccessMessageInMemoryMaxRatio / 100;
     }
@@ -79,6 +81,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
 
     /// <inheritdoc />
     public long CommitLogFlushedOffset => _commitLog.FlushedOffset;
+
+    /// <summary>The current role (<see cref="SetRole"/>).</summary>
+    public BrokerRole Role => _role;
 
     /// <summary>Offset up to which consume queues and index are built.</summary>
     public long DispatchedOffset => _reput.DispatchedOffset;
@@ -204,6 +209,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     /// </summary>
     public void SetRole(BrokerRole role)
     {
+        _role = role;
         if (role == BrokerRole.Slave && _commitLog.Refusal == WriteRefusal.None)
         {
             _commitLog.Refusal = WriteRefusal.SlaveRole;

@@ -43,4 +43,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Consume queue {Topic}/{QueueId}: entry {QueueOffset} arrived after a gap (max {MaxOffset}); the queue restarts there")]
     public static partial void ConsumeQueueGap(ILogger logger, string topic, int queueId, long queueOffset, long maxOffset);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Dispatch listener {Listener} threw; dispatch continues")]
+    public static partial void ListenerFailed(ILogger logger, string listener, Exception exception);
 }

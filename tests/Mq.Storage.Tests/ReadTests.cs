@@ -117,6 +117,26 @@ public sealed class ReadTests
     }
 
     [Test]
+    public async Task AThrowingListenerDoesNotStopDispatch()
+    {
+        await using var harness = new StoreHarness(SegmentDeviceKind.Memory);
+        var store = await harness.OpenAsync();
+        using var registration = store.AddArrivalListener(new ThrowingListener());
+        for (int i = 0; i < 5; i++)
+        {
+            await store.AppendAsync(StoreHarness.Message("Thr", 0, "x"));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        Assert.That(store.GetMaxOffsetInQueue("Thr", 0), Is.EqualTo(5));
+    }
+
+    private sealed class ThrowingListener : IMessageArrivalListener
+    {
+        public void OnMessageArrived(string topic, int queueId, long logicalOffset, long tagsCode, long storeTimestamp) =>
+            throw new InvalidOperationException("listener bug");
+    }
+
+    [Test]
     public async Task SlaveRefusesAppendsAndReplicatesRawBytes([Values] SegmentDeviceKind kind)
     {
         await using var master = new StoreHarness(kind);
@@ -143,6 +163,7 @@ public sealed class ReadTests
             sink.AppendReplicated(at, frame.AsSpan(0, n));
         }
         Assert.Throws<InvalidOperationException>(() => sink.AppendReplicated(5, frame.AsSpan(0, 10)));
+        Assert.Throws<InvalidOperationException>(() => ((IReplicationSink)m).AppendReplicated(m.CommitLogMaxOffset, frame.AsSpan(0, 10)), "a master refuses raw bytes");
 
         await s.WaitForDispatchAsync(s.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
         Assert.That(s.GetMaxOffsetInQueue("Rep", 0), Is.EqualTo(200));

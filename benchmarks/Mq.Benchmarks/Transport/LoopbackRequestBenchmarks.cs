@@ -17,9 +17,7 @@ public class LoopbackRequestBenchmarks
     private const int BodySize = 1024;
 
     private readonly byte[] _body = new byte[BodySize];
-    private BareEchoServer _echoServer = null!;
-    private BareEchoClient _echoClient = null!;
-    private byte[] _echoFrame = [];
+    private EchoBaseline _echo = null!;
     private RemotingServer _server = null!;
     private RemotingClient _client = null!;
     private string _address = string.Empty;
@@ -33,14 +31,10 @@ public class LoopbackRequestBenchmarks
     public async Task SetupAsync()
     {
         Random.Shared.NextBytes(_body);
-        _echoServer = new BareEchoServer();
-        _echoClient = await BareEchoClient.ConnectAsync(_echoServer.EndPoint);
         // The echo frame has the size a remoting request of the same body would have.
         using (var probe = Request())
         {
-            var writer = new System.Buffers.ArrayBufferWriter<byte>();
-            FrameCodec.Write(probe, writer);
-            _echoFrame = writer.WrittenSpan.ToArray();
+            _echo = await EchoBaseline.StartAsync(probe);
         }
 
         var options = new TransportOptions();
@@ -63,7 +57,7 @@ public class LoopbackRequestBenchmarks
     {
         for (int i = 0; i < count; i++)
         {
-            await self._echoClient.RoundTripAsync(self._echoFrame).ConfigureAwait(false);
+            await self._echo.RoundTripAsync().ConfigureAwait(false);
         }
     });
 
@@ -84,8 +78,7 @@ public class LoopbackRequestBenchmarks
     {
         await _client.DisposeAsync();
         await _server.DisposeAsync();
-        await _echoClient.DisposeAsync();
-        await _echoServer.DisposeAsync();
+        await _echo.DisposeAsync();
     }
 
     private RemotingCommand Request()
@@ -95,14 +88,5 @@ public class LoopbackRequestBenchmarks
         return request;
     }
 
-    private Task RunLanes(Func<LoopbackRequestBenchmarks, int, Task> lane)
-    {
-        var lanes = new Task[Depth];
-        int perLane = RequestsPerInvocation / Depth;
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = lane(this, perLane);
-        }
-        return Task.WhenAll(lanes);
-    }
+    private Task RunLanes(Func<LoopbackRequestBenchmarks, int, Task> lane) => Lanes.Run(this, Depth, RequestsPerInvocation, lane);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Mq.Messages;
 
@@ -49,9 +48,9 @@ internal sealed partial class CommitLog
             position = _writePosition;
             if (dispatchable)
             {
-                ref long next = ref CollectionsMarshal.GetValueRefOrAddDefault(_queueOffsets, new QueueKey(topic!, message.QueueId), out _);
-                queueOffset = next;
-                next++;
+                var next = QueueSlot(topic!, message.QueueId);
+                queueOffset = next.Value;
+                next.Value = queueOffset + 1;
             }
             storeTimestamp = Now();
             var destination = WriteSpan(segment, position, size);
@@ -125,9 +124,9 @@ internal sealed partial class CommitLog
                 return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
             }
             position = _writePosition;
-            ref long next = ref CollectionsMarshal.GetValueRefOrAddDefault(_queueOffsets, new QueueKey(topic!, batch.QueueId), out _);
-            firstQueueOffset = next;
-            next += count;
+            var next = QueueSlot(topic!, batch.QueueId);
+            firstQueueOffset = next.Value;
+            next.Value = firstQueueOffset + count;
             storeTimestamp = Now();
             var destination = WriteSpan(segment, position, size);
             int at = 0;
@@ -178,6 +177,8 @@ internal sealed partial class CommitLog
                 int room = (int)(segment.EndOffset - _writePosition);
                 int chunk = Math.Min(room, data.Length);
                 segment.Device.Write(_writePosition - segment.StartOffset, data[..chunk]);
+                // Receipt time stands in for the last store time so retention works on a slave too.
+                segment.LastStoreTimestamp = Now();
                 data = data[chunk..];
                 _writePosition += chunk;
             }

@@ -51,6 +51,8 @@ internal sealed partial class CommitLog
             _writePosition = 0;
             Volatile.Write(ref _maxOffset, 0);
             Volatile.Write(ref _flushedOffset, 0);
+            // Prepare the first segment now so the first append does not create and warm it inline.
+            _allocator.Request(0);
             return 0;
         }
 
@@ -79,6 +81,7 @@ internal sealed partial class CommitLog
         }
         Truncate(validEnd);
         SeedTimestamps();
+        _allocator.Request(_active?.EndOffset ?? validEnd);
         _writePosition = validEnd;
         Volatile.Write(ref _maxOffset, validEnd);
         Volatile.Write(ref _flushedOffset, validEnd);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Mq.Storage.Devices;
 using Mq.Storage.Threading;
@@ -21,7 +21,10 @@ internal sealed partial class CommitLog
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SegmentAllocator _allocator;
-    private readonly Dictionary<QueueKey, long> _queueOffsets = [];
+    private readonly Dictionary<QueueKey, StrongBox<long>> _queueOffsets = [];
+    private string? _lastTopic;
+    private int _lastQueueId;
+    private StrongBox<long>? _lastSlot;
     private volatile CommitLogSegment[] _segments = [];
     private CommitLogSegment? _active;
     private long _writePosition;
@@ -71,10 +74,10 @@ internal sealed partial class CommitLog
     {
         lock (_writeLock)
         {
-            ref long slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_queueOffsets, new QueueKey(topic, queueId), out _);
-            if (nextOffset > slot)
+            var slot = QueueSlot(topic, queueId);
+            if (nextOffset > slot.Value)
             {
-                slot = nextOffset;
+                slot.Value = nextOffset;
             }
         }
     }
@@ -84,8 +87,30 @@ internal sealed partial class CommitLog
     {
         lock (_writeLock)
         {
-            return _queueOffsets.TryGetValue(new QueueKey(topic, queueId), out long next) ? next : 0;
+            return _queueOffsets.TryGetValue(new QueueKey(topic, queueId), out var next) ? next.Value : 0;
         }
+    }
+
+    /// <summary>
+    /// The next-queue-offset slot of a queue; caller holds the write lock. Consecutive appends to the same
+    /// queue (the common case, and every batch) skip the dictionary.
+    /// </summary>
+    private StrongBox<long> QueueSlot(string topic, int queueId)
+    {
+        if (queueId == _lastQueueId && _lastSlot is not null && (ReferenceEquals(topic, _lastTopic) || string.Equals(topic, _lastTopic, StringComparison.Ordinal)))
+        {
+            return _lastSlot;
+        }
+        var key = new QueueKey(topic, queueId);
+        if (!_queueOffsets.TryGetValue(key, out var slot))
+        {
+            slot = new StrongBox<long>(0);
+            _queueOffsets.Add(key, slot);
+        }
+        _lastTopic = topic;
+        _lastQueueId = queueId;
+        _lastSlot = slot;
+        return slot;
     }
 
     /// <summary>Finds the segment holding <paramref name="offset"/> and takes a lease on it.</summary>

@@ -133,8 +133,9 @@ internal sealed class FlushService : IAsyncDisposable
                 }
                 Complete(flushed, PutMessageStatus.PutOk, timedOutOnly: false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            catch (Exception ex)
             {
+                // Whatever went wrong, nothing below the target can be called durable.
                 _failed = true;
                 _commitLog.Refusal = WriteRefusal.FlushFailed;
                 StoreLog.FlushFailed(_logger, ex);

@@ -77,6 +77,11 @@ internal sealed unsafe class MappedSegmentDevice : MemoryManager<byte>, ISegment
         Enter();
         try
         {
+            if (!OperatingSystem.IsLinux())
+            {
+                // Outside Linux a file flush does not cover a mapping's dirty pages (FlushViewOfFile/msync first).
+                _view.Flush();
+            }
             DiskSync.DataSync(_handle);
         }
         finally

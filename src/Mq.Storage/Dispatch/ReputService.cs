@@ -65,9 +65,12 @@ internal sealed class ReputService : IAsyncDisposable
             {
                 DispatchAvailable();
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or ObjectDisposedException or ArgumentException)
+            catch (Exception ex)
             {
+                // The loop must survive anything (a failing device, a bug): log, then retry on the next signal.
                 StoreLog.DispatchFailed(_logger, before, ex);
+                await _commitLog.Appended.WaitAsync().ConfigureAwait(false);
+                continue;
             }
             if (DispatchedOffset > before)
             {
@@ -193,11 +196,26 @@ internal sealed class ReputService : IAsyncDisposable
             {
                 foreach (var dispatcher in _dispatchers())
                 {
-                    dispatcher.Dispatch(new DispatchRequest(cq.Topic, queueId, physicalOffset, view.TotalSize, tagsCode, storeTimestamp, queueOffset, sysFlag, view.Record));
+                    try
+                    {
+                        dispatcher.Dispatch(new DispatchRequest(cq.Topic, queueId, physicalOffset, view.TotalSize, tagsCode, storeTimestamp, queueOffset, sysFlag, view.Record));
+                    }
+                    catch (Exception ex)
+                    {
+                        // Somebody else's code must not stop consume queues from being built.
+                        StoreLog.ListenerFailed(_logger, dispatcher.GetType().Name, ex);
+                    }
                 }
                 foreach (var listener in _listeners())
                 {
-                    listener.OnMessageArrived(cq.Topic, queueId, queueOffset, tagsCode, storeTimestamp);
+                    try
+                    {
+                        listener.OnMessageArrived(cq.Topic, queueId, queueOffset, tagsCode, storeTimestamp);
+                    }
+                    catch (Exception ex)
+                    {
+                        StoreLog.ListenerFailed(_logger, listener.GetType().Name, ex);
+                    }
                 }
             }
         }
