@@ -8,8 +8,8 @@ namespace Mq.Brokers.Transaction;
 /// Turns a prepared transactional message (<c>TRAN_MSG=true</c>) into a half message (RocketMQ
 /// <c>TransactionalMessageBridge.parseHalfMessageInner</c>): stored in RMQ_SYS_TRANS_HALF_TOPIC queue 0 with the
 /// real destination in REAL_TOPIC / REAL_QID and its transaction bits reset to NOT_TYPE, so it is dispatched to
-/// the half queue only and stays invisible to consumers of the real topic. Re-puts into the half topic (check
-/// renewals) pass through unchanged.
+/// the half queue only and stays invisible to consumers of the real topic. The broker's own puts of half
+/// messages (check renewals, moves to TRANS_CHECK_MAX_TIME_TOPIC) pass through unchanged.
 /// </summary>
 internal sealed class TransactionPutHook(Broker broker) : IPutMessageHook
 {
@@ -17,7 +17,7 @@ internal sealed class TransactionPutHook(Broker broker) : IPutMessageHook
     {
         remark = null;
         if (!MessageProperties.TryGetValue(message.Properties.Span, "TRAN_MSG"u8, out ReadOnlySpan<byte> value)
-            || !value.SequenceEqual("true"u8) || message.Topic == TopicValidator.TransHalfTopic)
+            || !value.SequenceEqual("true"u8) || message.Topic is TopicValidator.TransHalfTopic or TopicValidator.TransCheckMaxTimeTopic)
         {
             return 0;
         }

@@ -48,6 +48,25 @@ public sealed class QueueLockTests
     }
 
     [Test]
+    public async Task Oneway_unlock_is_honoured()
+    {
+        using var directory = new TempDirectory();
+        await using Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(directory.Path);
+        await using var a = new BrokerTestClient(broker.Address, "10.0.0.1@a");
+        await using var b = new BrokerTestClient(broker.Address, "10.0.0.2@b");
+        Assert.That(await LockAsync(a, Q0), Is.EquivalentTo(new[] { Q0 }));
+        RemotingCommand unlock = RemotingCommand.CreateRequest(RequestCode.UnlockBatchMq);
+        unlock.MarkOneway();
+        unlock.SetBody(new UnlockBatchRequestBody { ConsumerGroup = "OG", ClientId = a.ClientId, MqSet = [Q0] }.Encode());
+        await a.Client.InvokeOnewayAsync(broker.Address, unlock);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await LockAsync(b, Q0)).Count == 0)
+        {
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the oneway unlock was not applied");
+        }
+    }
+
+    [Test]
     public async Task Lock_expires_after_the_configured_live_time()
     {
         using var directory = new TempDirectory();

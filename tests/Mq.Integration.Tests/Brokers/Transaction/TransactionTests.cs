@@ -134,6 +134,58 @@ public sealed class TransactionTests
     }
 
     [Test]
+    public async Task Check_request_carries_the_half_message_re_encoded_for_its_real_topic()
+    {
+        using var directory = new TempDirectory();
+        await using Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(directory.Path, o =>
+        {
+            o.TransactionCheckInterval = TimeSpan.FromMilliseconds(200);
+            o.TransactionTimeOut = TimeSpan.FromMilliseconds(100);
+        });
+        await using var producer = new BrokerTestClient(broker.Address, "10.0.0.9@producer");
+        var checks = System.Threading.Channels.Channel.CreateUnbounded<(string OffsetMsgId, long CommitLogOffset, byte[] Body)>();
+        producer.Client.RegisterHandler(RequestCode.CheckTransactionState, (_, request, _) =>
+        {
+            checks.Writer.TryWrite((request.ExtFields.GetRequiredString("offsetMsgId"u8), request.ExtFields.GetRequiredInt64("commitLogOffset"u8), request.Body.ToArray()));
+            return new ValueTask<RemotingCommand?>((RemotingCommand?)null);
+        });
+        using RemotingCommand heartbeat = await producer.HeartbeatAsync(null, [], producerGroup: "PG");
+        using RemotingCommand sent = await producer.SendAsync("TxTopic", Encoding.UTF8.GetBytes("body"), HalfProperties("U-body"), queueId: 3);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        (string offsetMsgId, long commitLogOffset, byte[] body) = await checks.Reader.ReadAsync(timeout.Token);
+        DecodedMessage half = MessageDecoder.Decode(body, checkCrc: true);
+        Assert.That(half.Topic, Is.EqualTo("TxTopic"));
+        Assert.That(half.QueueId, Is.EqualTo(3));
+        Assert.That(half.CommitLogOffset, Is.EqualTo(commitLogOffset));
+        Assert.That(half.OffsetMessageId, Is.EqualTo(offsetMsgId));
+        Assert.That(Encoding.UTF8.GetString(half.Body), Is.EqualTo("body"));
+        Assert.That(half.Properties["UNIQ_KEY"], Is.EqualTo("U-body"));
+        Assert.That(half.Properties["TRANSACTION_CHECK_TIMES"], Is.EqualTo("1"));
+        Assert.That(commitLogOffset, Is.Not.EqualTo(DeliveryProbe.CommitLogOffset(sent)), "the check names the renewed copy");
+    }
+
+    [Test]
+    public async Task Half_message_checked_too_often_is_moved_aside()
+    {
+        using var directory = new TempDirectory();
+        await using Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(directory.Path, o =>
+        {
+            o.TransactionCheckInterval = TimeSpan.FromMilliseconds(100);
+            o.TransactionTimeOut = TimeSpan.FromMilliseconds(100);
+            o.TransactionCheckMax = 2;
+        });
+        await using var client = new BrokerTestClient(broker.Address);
+        using RemotingCommand sent = await client.SendAsync("TxTopic", Encoding.UTF8.GetBytes("abandoned"), HalfProperties("U-max"));
+        DecodedMessage moved = (await DeliveryProbe.WaitForAsync(client, "TRANS_CHECK_MAX_TIME_TOPIC", 0, 1)).Single();
+        Assert.That(Encoding.UTF8.GetString(moved.Body), Is.EqualTo("abandoned"));
+        Assert.That(moved.Properties["TRANSACTION_CHECK_TIMES"], Is.EqualTo("2"));
+        // Original + two renewals in the half queue; never delivered.
+        Assert.That(await DeliveryProbe.ReadAsync(client, "RMQ_SYS_TRANS_HALF_TOPIC", 0), Has.Count.EqualTo(3));
+        Assert.That(await DeliveryProbe.ReadAsync(client, "TxTopic", 0), Is.Empty);
+    }
+
+    [Test]
     public async Task Unresolved_half_message_is_checked_after_a_restart()
     {
         using var directory = new TempDirectory();
