@@ -142,8 +142,9 @@ internal sealed partial class AdminBrokerProcessor
 
     /// <summary>
     /// INVOKE_BROKER_TO_RESET_OFFSET by timestamp (RocketMQ <c>Broker2Client.resetOffset</c>): for each queue
-    /// the offset at that time (max offset when the timestamp is in the future... or -1 = now), updated in
-    /// the offset table, then pushed to every online consumer with RESET_CONSUMER_CLIENT_OFFSET.
+    /// the offset at that time (timestamp -1: the max offset), stored in the offset table (without
+    /// <c>isForce</c> only when it moves the offset back), then pushed to every online consumer of the
+    /// group with RESET_CONSUMER_CLIENT_OFFSET; the response body is the ResetOffsetBody.
     /// </summary>
     private async ValueTask<RemotingCommand?> ResetOffsetAsync(RemotingCommand request, CancellationToken cancellationToken)
     {
