@@ -43,6 +43,7 @@ public sealed partial class Broker : IAsyncDisposable
         PullHolds = new PullRequestHoldService(this);
         OuterApi = new BrokerOuterApi(this);
         BrokerIP1 = options.ResolveBrokerIP1();
+        InitDelivery();
     }
 
     /// <summary>The settings in effect (a copy).</summary>
@@ -114,6 +115,7 @@ public sealed partial class Broker : IAsyncDisposable
             broker.Topics.Load();
             broker.Groups.Load();
             broker.Offsets.Load();
+            broker.LoadDelivery();
             broker.RegisterProcessors();
         }
         catch
@@ -150,6 +152,7 @@ public sealed partial class Broker : IAsyncDisposable
         Server.ConnectionClosed += OnConnectionClosed;
         PullHolds.Start();
         Topics.Changed += OnTopicsChanged;
+        StartDelivery();
         await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
         StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
         StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
@@ -260,6 +263,7 @@ public sealed partial class Broker : IAsyncDisposable
         {
             await loop.ConfigureAwait(false);
         }
+        await StopDeliveryAsync().ConfigureAwait(false);
         await PullHolds.StopAsync().ConfigureAwait(false);
         Server.ConnectionClosed -= OnConnectionClosed;
         await Server.StopAsync(cancellationToken).ConfigureAwait(false);
