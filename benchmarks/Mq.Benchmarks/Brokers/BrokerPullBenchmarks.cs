@@ -27,7 +27,7 @@ public class BrokerPullBenchmarks
     {
         _bench = await BrokerBench.StartAsync();
         _address = _bench.Broker.Address;
-        _client = new RemotingClient(new TransportOptions());
+        _client = new RemotingClient(new TransportOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
         byte[] body = new byte[100];
         byte[] batch = BrokerSendBenchmarks.BatchBody(body, 64);
         for (int i = 0; i < Messages / 64; i++)

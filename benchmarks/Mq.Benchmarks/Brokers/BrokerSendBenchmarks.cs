@@ -40,7 +40,7 @@ public class BrokerSendBenchmarks
         _batchBody = BatchBody(_body, BatchSize);
         _bench = await BrokerBench.StartAsync();
         _address = _bench.Broker.Address;
-        _client = new RemotingClient(new TransportOptions());
+        _client = new RemotingClient(new TransportOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
         (await _client.InvokeAsync(_address, BrokerBench.SendRequest("BenchTopic", 0, _body))).Dispose();
         using (RemotingCommand probe = BrokerBench.SendRequest("BenchTopic", 0, _body))
         {
