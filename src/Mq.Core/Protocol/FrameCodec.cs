@@ -149,8 +149,7 @@ internal static class FrameCodec
             {
                 throw new RemotingProtocolException("header of " + headerLength.ToString(CultureInfo.InvariantCulture) + " bytes exceeds 24 bits");
             }
-            ReadOnlyMemory<byte> body = command.Body;
-            long total = 4L + headerLength + body.Length;
+            long total = 4L + headerLength + command.BodyLength;
             if (total > int.MaxValue - 4)
             {
                 throw new RemotingProtocolException("frame too large");
@@ -164,14 +163,16 @@ internal static class FrameCodec
                 : JsonHeaderWriter.Write(command, remark, header);
             System.Diagnostics.Debug.Assert(written == headerLength, "measured and written header lengths differ");
             writer.Advance(8 + headerLength);
-            ReadOnlySpan<byte> rest = body.Span;
-            while (!rest.IsEmpty)
+            if (command.BodySegments is { } segments)
             {
-                Span<byte> target = writer.GetSpan(Math.Min(rest.Length, 64 * 1024));
-                int n = Math.Min(target.Length, rest.Length);
-                rest[..n].CopyTo(target);
-                writer.Advance(n);
-                rest = rest[n..];
+                for (int i = 0; i < segments.Count; i++)
+                {
+                    WriteBody(segments[i].Span, writer);
+                }
+            }
+            else
+            {
+                WriteBody(command.Body.Span, writer);
             }
         }
         finally
@@ -180,6 +181,18 @@ internal static class FrameCodec
             {
                 ArrayPool<byte>.Shared.Return(remarkBuffer);
             }
+        }
+    }
+
+    private static void WriteBody(ReadOnlySpan<byte> rest, IBufferWriter<byte> writer)
+    {
+        while (!rest.IsEmpty)
+        {
+            Span<byte> target = writer.GetSpan(Math.Min(rest.Length, 64 * 1024));
+            int n = Math.Min(target.Length, rest.Length);
+            rest[..n].CopyTo(target);
+            writer.Advance(n);
+            rest = rest[n..];
         }
     }
 
@@ -193,7 +206,7 @@ internal static class FrameCodec
             int header = command.SerializeType == SerializeType.RocketMq
                 ? BinaryHeaderCodec.Measure(command, remarkLength)
                 : JsonHeaderWriter.Measure(command, remark);
-            return 8 + header + command.Body.Length;
+            return 8 + header + command.BodyLength;
         }
         finally
         {

@@ -20,6 +20,8 @@ internal sealed class RemotingCommand : IDisposable
     private ExtFields? _extFields;
     private byte[]? _frame;
     private IDisposable? _bodyOwner;
+    private IReadOnlyList<ReadOnlyMemory<byte>>? _bodySegments;
+    private int _bodySegmentsLength;
     private Utf8StringCache? _cache;
     private int _references = 1;
 
@@ -46,6 +48,15 @@ internal sealed class RemotingCommand : IDisposable
 
     /// <summary>The body (empty when none); backed by the frame buffer or by the body owner.</summary>
     public ReadOnlyMemory<byte> Body { get; private set; }
+
+    /// <summary>
+    /// The body's slices when it was set with <see cref="SetBody(IReadOnlyList{ReadOnlyMemory{byte}}, int, IDisposable?)"/>
+    /// (then <see cref="Body"/> is empty); null otherwise.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>>? BodySegments => _bodySegments;
+
+    /// <summary>Body length in bytes, whichever way the body was set.</summary>
+    public int BodyLength => _bodySegments is null ? Body.Length : _bodySegmentsLength;
 
     /// <summary>Whether this is a response (flag bit 0).</summary>
     public bool IsResponse => (Flag & ResponseFlag) != 0;
@@ -112,6 +123,20 @@ internal sealed class RemotingCommand : IDisposable
         _bodyOwner = owner;
     }
 
+    /// <summary>
+    /// Sets a body made of several slices written back to back into the frame (a pull response's stored
+    /// records, each leased from the store), so no slice is copied before the socket write.
+    /// <paramref name="owner"/> is disposed with the command, after the frame has been written.
+    /// </summary>
+    public void SetBody(IReadOnlyList<ReadOnlyMemory<byte>> segments, int totalLength, IDisposable? owner = null)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        ReleaseBody();
+        _bodySegments = segments;
+        _bodySegmentsLength = totalLength;
+        _bodyOwner = owner;
+    }
+
     /// <summary>Decodes the extFields into <paramref name="header"/>.</summary>
     public T DecodeHeader<T>(T header) where T : ICommandHeader
     {
@@ -166,7 +191,7 @@ internal sealed class RemotingCommand : IDisposable
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"RemotingCommand [code={Code}, language={Language}, version={Version}, opaque={Opaque}, flag(B)={Convert.ToString(Flag, 2)}, remark={Remark}, extFields={_extFields?.Count ?? 0}, serializeTypeCurrentRPC={SerializeType}, body={Body.Length}]";
+        $"RemotingCommand [code={Code}, language={Language}, version={Version}, opaque={Opaque}, flag(B)={Convert.ToString(Flag, 2)}, remark={Remark}, extFields={_extFields?.Count ?? 0}, serializeTypeCurrentRPC={SerializeType}, body={BodyLength}]";
 
     /// <summary>Takes ownership of a rented frame buffer for a command being decoded into.</summary>
     internal void AttachFrame(byte[] frame, Utf8StringCache? cache)
@@ -188,6 +213,8 @@ internal sealed class RemotingCommand : IDisposable
     {
         _bodyOwner?.Dispose();
         _bodyOwner = null;
+        _bodySegments = null;
+        _bodySegmentsLength = 0;
         Body = ReadOnlyMemory<byte>.Empty;
     }
 }

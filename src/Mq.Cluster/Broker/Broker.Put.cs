@@ -1,0 +1,66 @@
+using Mq.Messages;
+using Mq.Storage;
+
+namespace Mq.Broker;
+
+public sealed partial class Broker
+{
+    private IPutMessageHook[] _putHooks = [];
+    private int _inFlightSends;
+
+    /// <summary>Counters for GET_BROKER_RUNTIME_INFO.</summary>
+    internal BrokerStats Stats { get; } = new();
+
+    /// <summary>When the broker started, epoch ms.</summary>
+    internal long BootTimestamp { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Sends being processed right now (flow control).</summary>
+    internal int InFlightSends => Volatile.Read(ref _inFlightSends);
+
+    /// <summary>Adds a hook run before every put (delay levels, transactions).</summary>
+    internal void AddPutHook(IPutMessageHook hook)
+    {
+        lock (_loops)
+        {
+            _putHooks = [.. _putHooks, hook];
+        }
+    }
+
+    /// <summary>
+    /// The put path shared by SEND and the broker's own re-puts (retry, schedule, transaction commit): runs
+    /// the hooks, appends, and with SYNC_FLUSH waits until the record is durable (never PUT_OK before).
+    /// A non-zero <c>RefusedCode</c> means a hook refused the message.
+    /// </summary>
+    internal ValueTask<AppendResult> PutMessageAsync(MessageToStore message, out int refusedCode, out string? remark, CancellationToken cancellationToken = default)
+    {
+        remark = null;
+        refusedCode = 0;
+        IPutMessageHook[] hooks = Volatile.Read(ref _putHooks);
+        for (int i = 0; i < hooks.Length; i++)
+        {
+            refusedCode = hooks[i].BeforePut(message, out remark);
+            if (refusedCode != 0)
+            {
+                return new ValueTask<AppendResult>(default(AppendResult));
+            }
+        }
+        return Store.AppendAsync(message, cancellationToken);
+    }
+
+    /// <summary>Batch put (SEND_BATCH_MESSAGE); batches bypass the hooks (they cannot carry delay or transaction flags).</summary>
+    internal ValueTask<AppendResult> PutMessagesAsync(MessageBatchToStore batch, CancellationToken cancellationToken = default) =>
+        Store.AppendBatchAsync(batch, cancellationToken);
+
+    /// <summary>Claims an in-flight send slot; false when the bound is reached.</summary>
+    internal bool TryEnterSend()
+    {
+        if (Interlocked.Increment(ref _inFlightSends) > Options.MaxInFlightSends)
+        {
+            Interlocked.Decrement(ref _inFlightSends);
+            return false;
+        }
+        return true;
+    }
+
+    internal void ExitSend() => Interlocked.Decrement(ref _inFlightSends);
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mq.Broker.Clients;
+using Mq.Broker.Groups;
+using Mq.Broker.LongPolling;
+using Mq.Broker.Offsets;
+using Mq.Broker.Registration;
+using Mq.Broker.Topics;
+using Mq.Messages;
+using Mq.Storage;
+using Mq.Transport;
+
+namespace Mq.Broker;
+
+/// <summary>
+/// A RocketMQ-compatible broker node (RocketMQ <c>BrokerController</c>): a <see cref="MessageStore"/> behind
+/// the remoting protocol on <c>listenPort</c> and the VIP port, with topics, subscription groups, consumer
+/// offsets, client channels, long polling and NameServer registration. Start with <see cref="StartAsync"/>;
+/// dispose to stop (unregisters, answers held pulls, persists offsets, closes the store). Several brokers
+/// can run in one process, each with its own store directory.
+/// </summary>
+public sealed partial class Broker : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private int _disposed;
+
+    private Broker(BrokerOptions options, MessageStore store, RemotingServer server, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        Options = options;
+        Store = store;
+        Server = server;
+        Time = time;
+        LoggerFactory = loggerFactory;
+        Logger = loggerFactory.CreateLogger<Broker>();
+        Topics = new TopicConfigManager(options, time, Logger);
+        Groups = new SubscriptionGroupManager(options, time, Logger);
+        Offsets = new ConsumerOffsetManager(options);
+        Consumers = new ConsumerManager(this);
+        Producers = new ProducerManager(this);
+        PullHolds = new PullRequestHoldService(this);
+        OuterApi = new BrokerOuterApi(this);
+        BrokerIP1 = options.ResolveBrokerIP1();
+    }
+
+    /// <summary>The settings in effect (a copy).</summary>
+    public BrokerOptions Options { get; }
+
+    /// <summary>"brokerIP1:listenPort": the address registered with the NameServers and encoded in offset message ids.</summary>
+    public string Address { get; private set; } = string.Empty;
+
+    /// <summary>"brokerIP1:vipPort" when the VIP channel is enabled, else null.</summary>
+    public string? VipAddress { get; private set; }
+
+    /// <summary>The bound main end point.</summary>
+    public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>The bound VIP end point, when enabled.</summary>
+    public IPEndPoint? VipEndPoint { get; private set; }
+
+    /// <summary>The message store (shared with in-process components such as schedule and transaction services).</summary>
+    public MessageStore Store { get; }
+
+    internal RemotingServer Server { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal ILogger Logger { get; }
+
+    internal IPAddress BrokerIP1 { get; }
+
+    /// <summary>brokerIP1 + listenPort as stored in every record.</summary>
+    internal MessageHost StoreHost { get; private set; }
+
+    internal TopicConfigManager Topics { get; }
+
+    internal SubscriptionGroupManager Groups { get; }
+
+    internal ConsumerOffsetManager Offsets { get; }
+
+    internal ConsumerManager Consumers { get; }
+
+    internal ProducerManager Producers { get; }
+
+    internal PullRequestHoldService PullHolds { get; }
+
+    internal BrokerOuterApi OuterApi { get; }
+
+    /// <summary>Cancelled when the broker starts stopping.</summary>
+    internal CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>
+    /// Validates <paramref name="options"/>, opens the store, loads topics, groups and offsets, starts
+    /// listening and registers with every configured NameServer.
+    /// </summary>
+    public static async Task<Broker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        BrokerOptions settings = options.Clone();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        timeProvider ??= TimeProvider.System;
+        MessageStore store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var server = new RemotingServer(settings.Transport, null, loggerFactory);
+        Broker broker;
+        try
+        {
+            broker = new Broker(settings, store, server, loggerFactory, timeProvider);
+            broker.Topics.Load();
+            broker.Groups.Load();
+            broker.Offsets.Load();
+            broker.RegisterProcessors();
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            await broker.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await broker.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return broker;
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var listen = IPAddress.Parse(Options.ListenAddress);
+        await Server.StartAsync(new IPEndPoint(listen, Options.ListenPort), cancellationToken).ConfigureAwait(false);
+        EndPoint = Server.EndPoint!;
+        if (Options.VipChannelEnable)
+        {
+            int vipPort = Options.ListenPort == 0 ? 0 : Options.ListenPort - 2;
+            VipEndPoint = await Server.ListenAsync(new IPEndPoint(listen, vipPort), cancellationToken).ConfigureAwait(false);
+            VipAddress = RemotingAddress.Format(new IPEndPoint(BrokerIP1, VipEndPoint.Port));
+        }
+        Address = RemotingAddress.Format(new IPEndPoint(BrokerIP1, EndPoint.Port));
+        StoreHost = MessageHost.From(BrokerIP1, EndPoint.Port);
+        Server.ConnectionClosed += OnConnectionClosed;
+        PullHolds.Start();
+        Topics.Changed += OnTopicsChanged;
+        await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
+        _loops.Add(RunPeriodicAsync("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct)));
+        _loops.Add(RunPeriodicAsync("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
+        {
+            Offsets.Persist();
+            return Task.CompletedTask;
+        }));
+        _loops.Add(RunPeriodicAsync("scan-channels", Options.ChannelScanInterval, _ =>
+        {
+            ScanExpiredChannels();
+            return Task.CompletedTask;
+        }));
+        BrokerLog.Started(Logger, Options.BrokerName, Options.BrokerClusterName, Options.BrokerId, Address, VipAddress, Options.StorePathRootDir);
+    }
+
+    /// <summary>RocketMQ clamps the registration period to 10-60 s.</summary>
+    private TimeSpan RegisterPeriod() =>
+        TimeSpan.FromMilliseconds(Math.Clamp(Options.RegisterNameServerPeriod.TotalMilliseconds, 10_000, 60_000));
+
+    private void OnTopicsChanged()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        // Oneway re-registration after a topic change, as RocketMQ does; the periodic one repairs losses.
+        _ = OuterApi.RegisterAllAsync(oneway: true, _stopping.Token);
+    }
+
+    private void OnConnectionClosed(RemotingConnection connection)
+    {
+        Consumers.OnChannelClosed(connection, "connection closed");
+        Producers.OnChannelClosed(connection);
+    }
+
+    private void ScanExpiredChannels()
+    {
+        Consumers.ScanExpired();
+        Producers.ScanExpired();
+    }
+
+    private async Task RunPeriodicAsync(string name, TimeSpan period, Func<CancellationToken, Task> action)
+    {
+        using var timer = new PeriodicTimer(period, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await action(_stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    BrokerLog.BackgroundFailed(Logger, name, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Stops: unregisters from the NameServers, stops accepting, answers held pulls, persists
+    /// offsets, topics and groups, and closes the store. Idempotent.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        Topics.Changed -= OnTopicsChanged;
+        if (Address.Length > 0)
+        {
+            await OuterApi.UnregisterAllAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (Task loop in _loops)
+        {
+            await loop.ConfigureAwait(false);
+        }
+        await PullHolds.StopAsync().ConfigureAwait(false);
+        Server.ConnectionClosed -= OnConnectionClosed;
+        await Server.DisposeAsync().ConfigureAwait(false);
+        await OuterApi.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Offsets.Persist(force: true);
+            Groups.Persist();
+            Topics.Persist();
+        }
+        finally
+        {
+            await Store.DisposeAsync().ConfigureAwait(false);
+            _stopping.Dispose();
+        }
+        BrokerLog.Stopped(Logger, Options.BrokerName, Address);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Mq.Storage.Abstractions;
+
+namespace Mq.Broker.LongPolling;
+
+/// <summary>
+/// Long polling (RocketMQ <c>PullRequestHoldService</c> + <c>NotifyMessageArrivingListener</c>): pulls that
+/// found nothing are held per topic+queue and re-run when the store dispatches a matching message to that
+/// queue, or when their own timer reaches the suspend timeout (never later; RocketMQ checks every 5 s
+/// and can overshoot by up to that much). A re-run never suspends again: it answers with what the store has.
+/// </summary>
+internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalListener
+{
+    private readonly ConcurrentDictionary<(string Topic, int QueueId), List<PullRequest>> _holds = new();
+    private IDisposable? _listener;
+    private int _count;
+
+    /// <summary>Number of requests held right now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    public void Start() => _listener = broker.Store.AddArrivalListener(this);
+
+    /// <summary>
+    /// Holds <paramref name="request"/> for up to <paramref name="timeout"/>. When a message already reached
+    /// the offset (it arrived between the read and this call) the request is re-run at once.
+    /// </summary>
+    public void Suspend(PullRequest request, TimeSpan timeout)
+    {
+        List<PullRequest> list = _holds.GetOrAdd((request.Topic, request.QueueId), static _ => []);
+        lock (list)
+        {
+            list.Add(request);
+        }
+        Interlocked.Increment(ref _count);
+        request.Timer = broker.Time.CreateTimer(static state =>
+        {
+            var (service, held) = ((PullRequestHoldService, PullRequest))state!;
+            service.Wake(held);
+        }, (this, request), timeout, Timeout.InfiniteTimeSpan);
+        if (broker.Stopping.IsCancellationRequested || broker.Store.GetMaxOffsetInQueue(request.Topic, request.QueueId) > request.Offset)
+        {
+            Wake(request);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnMessageArrived(string topic, int queueId, long logicalOffset, long tagsCode, long storeTimestamp)
+    {
+        if (Volatile.Read(ref _count) == 0 || !_holds.TryGetValue((topic, queueId), out List<PullRequest>? list))
+        {
+            return;
+        }
+        lock (list)
+        {
+            for (int i = list.Count - 1; i >= 0; i--)
+            {
+                PullRequest request = list[i];
+                if (logicalOffset >= request.Offset && (request.Filter is null || request.Filter.IsMatchedByConsumeQueue(tagsCode)) && request.TryComplete())
+                {
+                    list.RemoveAt(i);
+                    Interlocked.Decrement(ref _count);
+                    ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Answers every held request (at stop) and detaches from the store.</summary>
+    public Task StopAsync()
+    {
+        _listener?.Dispose();
+        foreach (List<PullRequest> list in _holds.Values)
+        {
+            PullRequest[] requests;
+            lock (list)
+            {
+                requests = [.. list];
+            }
+            foreach (PullRequest request in requests)
+            {
+                Wake(request);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Wake(PullRequest request)
+    {
+        if (!request.TryComplete())
+        {
+            return;
+        }
+        if (_holds.TryGetValue((request.Topic, request.QueueId), out List<PullRequest>? list))
+        {
+            lock (list)
+            {
+                list.Remove(request);
+            }
+        }
+        Interlocked.Decrement(ref _count);
+        ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
+    }
+}

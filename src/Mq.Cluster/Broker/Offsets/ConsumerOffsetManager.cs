@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Mq.Protocol.Body;
+
+namespace Mq.Broker.Offsets;
+
+/// <summary>
+/// Committed consumer offsets (RocketMQ <c>ConsumerOffsetManager</c>): (topic, group) → queueId → next offset
+/// to consume. Kept in memory, persisted to <c>config/consumerOffset.json</c> (<c>{"offsetTable":{"topic@group":{qid:offset}}}</c>)
+/// every <see cref="BrokerOptions.FlushConsumerOffsetInterval"/> and at stop.
+/// </summary>
+internal sealed class ConsumerOffsetManager
+{
+    private const char Separator = '@';
+
+    // A tuple key: committing an offset on every pull allocates no "topic@group" string.
+    private readonly ConcurrentDictionary<(string Topic, string Group), ConcurrentDictionary<int, long>> _offsets = new();
+    private readonly object _persistLock = new();
+    private readonly string _path;
+    private long _version;
+    private long _persistedVersion;
+
+    public ConsumerOffsetManager(BrokerOptions options) =>
+        _path = Path.Combine(options.StorePathRootDir, "config", "consumerOffset.json");
+
+    public void Load()
+    {
+        ConsumerOffsetSerializeWrapper? wrapper = ConfigFile.Read(_path, static bytes => ConsumerOffsetSerializeWrapper.Decode(bytes));
+        if (wrapper is null)
+        {
+            return;
+        }
+        foreach (KeyValuePair<string, Dictionary<int, long>> entry in wrapper.OffsetTable)
+        {
+            int at = entry.Key.IndexOf(Separator, StringComparison.Ordinal);
+            if (at <= 0 || at == entry.Key.Length - 1)
+            {
+                continue;
+            }
+            var queues = new ConcurrentDictionary<int, long>(entry.Value);
+            _offsets[(entry.Key[..at], entry.Key[(at + 1)..])] = queues;
+        }
+    }
+
+    /// <summary>Stores the next offset to consume; negative offsets are ignored (ali-ons sends -1 for "no progress").</summary>
+    public void Commit(string group, string topic, int queueId, long offset)
+    {
+        if (offset < 0)
+        {
+            return;
+        }
+        ConcurrentDictionary<int, long> queues = _offsets.GetOrAdd((topic, group), static _ => new ConcurrentDictionary<int, long>());
+        queues[queueId] = offset;
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>The committed offset, or -1 when none.</summary>
+    public long Query(string group, string topic, int queueId) =>
+        _offsets.TryGetValue((topic, group), out ConcurrentDictionary<int, long>? queues) && queues.TryGetValue(queueId, out long offset) ? offset : -1;
+
+    /// <summary>Every queue's committed offset of a group on a topic (empty when none).</summary>
+    public IReadOnlyDictionary<int, long> QueryAll(string group, string topic) =>
+        _offsets.TryGetValue((topic, group), out ConcurrentDictionary<int, long>? queues) ? new Dictionary<int, long>(queues) : new Dictionary<int, long>();
+
+    /// <summary>Groups with committed offsets on <paramref name="topic"/>.</summary>
+    public HashSet<string> WhichGroupByTopic(string topic)
+    {
+        var groups = new HashSet<string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<(string Topic, string Group), ConcurrentDictionary<int, long>> entry in _offsets)
+        {
+            if (entry.Key.Topic == topic)
+            {
+                groups.Add(entry.Key.Group);
+            }
+        }
+        return groups;
+    }
+
+    /// <summary>Topics on which <paramref name="group"/> has committed offsets.</summary>
+    public HashSet<string> WhichTopicByGroup(string group)
+    {
+        var topics = new HashSet<string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<(string Topic, string Group), ConcurrentDictionary<int, long>> entry in _offsets)
+        {
+            if (entry.Key.Group == group)
+            {
+                topics.Add(entry.Key.Topic);
+            }
+        }
+        return topics;
+    }
+
+    /// <summary>Drops every offset of a topic (topic deleted).</summary>
+    public void RemoveTopic(string topic)
+    {
+        foreach (KeyValuePair<(string Topic, string Group), ConcurrentDictionary<int, long>> entry in _offsets)
+        {
+            if (entry.Key.Topic == topic)
+            {
+                _offsets.TryRemove(entry.Key, out _);
+            }
+        }
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>GET_ALL_CONSUMER_OFFSET body and the file content.</summary>
+    public ConsumerOffsetSerializeWrapper Snapshot()
+    {
+        var wrapper = new ConsumerOffsetSerializeWrapper();
+        foreach (KeyValuePair<(string Topic, string Group), ConcurrentDictionary<int, long>> entry in _offsets)
+        {
+            wrapper.OffsetTable[entry.Key.Topic + Separator + entry.Key.Group] = new Dictionary<int, long>(entry.Value);
+        }
+        return wrapper;
+    }
+
+    /// <summary>Writes the file when something changed since the last write (or always with <paramref name="force"/>).</summary>
+    public void Persist(bool force = false)
+    {
+        lock (_persistLock)
+        {
+            long version = Interlocked.Read(ref _version);
+            if (!force && version == _persistedVersion)
+            {
+                return;
+            }
+            ConfigFile.Write(_path, Snapshot().Encode());
+            _persistedVersion = version;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using Mq.Broker.Clients;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+using Mq.Transport;
+
+namespace Mq.Broker.Processors;
+
+internal sealed partial class AdminBrokerProcessor
+{
+    /// <summary>GET_BROKER_RUNTIME_INFO: a KVTable of counters (a subset of RocketMQ's <c>prepareRuntimeInfo</c> keys).</summary>
+    private RemotingCommand RuntimeInfo(RemotingCommand request)
+    {
+        var store = broker.Store;
+        var table = new KVTable();
+        table.Table["brokerVersionDesc"] = "V4_9_8";
+        table.Table["brokerVersion"] = RemotingVersion.Current.ToString(CultureInfo.InvariantCulture);
+        table.Table["msgPutTotalTodayNow"] = Interlocked.Read(ref broker.Stats.PutMessages).ToString(CultureInfo.InvariantCulture);
+        table.Table["msgGetTotalTodayNow"] = Interlocked.Read(ref broker.Stats.GetMessages).ToString(CultureInfo.InvariantCulture);
+        table.Table["commitLogMinOffset"] = store.CommitLogMinOffset.ToString(CultureInfo.InvariantCulture);
+        table.Table["commitLogMaxOffset"] = store.CommitLogMaxOffset.ToString(CultureInfo.InvariantCulture);
+        table.Table["dispatchBehindBytes"] = (store.CommitLogMaxOffset - store.DispatchedOffset).ToString(CultureInfo.InvariantCulture);
+        table.Table["earliestMessageTimeStamp"] = store.GetEarliestMessageTime().ToString(CultureInfo.InvariantCulture);
+        table.Table["bootTimestamp"] = broker.BootTimestamp.ToString(CultureInfo.InvariantCulture);
+        table.Table["brokerRole"] = broker.Options.BrokerRole switch
+        {
+            Storage.BrokerRole.SyncMaster => "SYNC_MASTER",
+            Storage.BrokerRole.Slave => "SLAVE",
+            _ => "ASYNC_MASTER",
+        };
+        table.Table["flushDiskType"] = broker.Options.FlushDiskType == Storage.FlushDiskType.SyncFlush ? "SYNC_FLUSH" : "ASYNC_FLUSH";
+        table.Table["putMessageRefusal"] = store.WriteRefusal.ToString();
+        table.Table["pullHoldRequests"] = broker.PullHolds.Count.ToString(CultureInfo.InvariantCulture);
+        table.Table["sendThreadPoolQueueSize"] = broker.InFlightSends.ToString(CultureInfo.InvariantCulture);
+        return WithBody(request, table);
+    }
+
+    /// <summary>GET_TOPIC_STATS_INFO: min/max offset and last store time of every queue of a topic.</summary>
+    private RemotingCommand TopicStats(RemotingCommand request)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        TopicConfig? config = broker.Topics.Find(topic);
+        if (config is null)
+        {
+            return Error(request, ResponseCode.TopicNotExist, $"topic[{topic}] not exist");
+        }
+        var table = new TopicStatsTable();
+        for (int queueId = 0; queueId < config.WriteQueueNums; queueId++)
+        {
+            long min = Math.Max(0, broker.Store.GetMinOffsetInQueue(topic, queueId));
+            long max = Math.Max(0, broker.Store.GetMaxOffsetInQueue(topic, queueId));
+            long last = max > 0 ? broker.Store.GetMessageStoreTimestamp(topic, queueId, max - 1) : 0;
+            table.OffsetTable[new MessageQueue(topic, broker.Options.BrokerName, queueId)] = new TopicOffset { MinOffset = min, MaxOffset = max, LastUpdateTimestamp = Math.Max(0, last) };
+        }
+        return WithBody(request, table);
+    }
+
+    /// <summary>GET_CONSUME_STATS: broker vs consumer offset per queue for a group (one topic, or every topic it committed on).</summary>
+    private RemotingCommand ConsumeStats(RemotingCommand request)
+    {
+        string group = request.ExtFields.GetRequiredString("consumerGroup"u8);
+        string? topicFilter = request.ExtFields.GetString("topic"u8);
+        var stats = new ConsumeStats();
+        HashSet<string> topics = string.IsNullOrEmpty(topicFilter) ? broker.Offsets.WhichTopicByGroup(group) : [topicFilter];
+        foreach (string topic in topics)
+        {
+            TopicConfig? config = broker.Topics.Find(topic);
+            if (config is null)
+            {
+                continue;
+            }
+            if (string.IsNullOrEmpty(topicFilter) && broker.Consumers.FindSubscription(group, topic) is null && broker.Consumers.Find(group) is not null)
+            {
+                // RocketMQ skips topics the (online) group no longer subscribes to.
+                continue;
+            }
+            for (int queueId = 0; queueId < config.ReadQueueNums; queueId++)
+            {
+                long brokerOffset = Math.Max(0, broker.Store.GetMaxOffsetInQueue(topic, queueId));
+                long consumerOffset = Math.Max(0, broker.Offsets.Query(group, topic, queueId));
+                long last = consumerOffset > 0 ? broker.Store.GetMessageStoreTimestamp(topic, queueId, consumerOffset - 1) : 0;
+                stats.OffsetTable[new MessageQueue(topic, broker.Options.BrokerName, queueId)] = new OffsetWrapper
+                {
+                    BrokerOffset = brokerOffset,
+                    ConsumerOffset = consumerOffset,
+                    LastTimestamp = Math.Max(0, last),
+                };
+            }
+        }
+        return WithBody(request, stats);
+    }
+
+    /// <summary>GET_CONSUMER_CONNECTION_LIST: channels and subscriptions of an online group; SYSTEM_ERROR when offline (RocketMQ's code 206 is only in 5.x).</summary>
+    private RemotingCommand ConsumerConnections(RemotingCommand request)
+    {
+        string group = request.ExtFields.GetRequiredString("consumerGroup"u8);
+        ConsumerGroupInfo? info = broker.Consumers.Find(group);
+        if (info is null || info.Channels.IsEmpty)
+        {
+            return Error(request, ResponseCode.ConsumerNotOnline, $"the consumer group[{group}] not online");
+        }
+        var body = new ConsumerConnection
+        {
+            ConsumeType = info.ConsumeType,
+            MessageModel = info.MessageModel,
+            ConsumeFromWhere = info.ConsumeFromWhere,
+        };
+        foreach (ClientChannelInfo channel in info.Channels.Values)
+        {
+            body.ConnectionSet.Add(new Connection
+            {
+                ClientId = channel.ClientId,
+                ClientAddr = channel.Connection.RemoteAddress,
+                Language = Encoding.ASCII.GetString(LanguageCodeNames.Utf8(channel.Language)),
+                Version = channel.Version,
+            });
+        }
+        foreach (KeyValuePair<string, SubscriptionData> sub in info.Subscriptions)
+        {
+            body.SubscriptionTable[sub.Key] = sub.Value;
+        }
+        return WithBody(request, body);
+    }
+
+    /// <summary>QUERY_TOPIC_CONSUME_BY_WHO: groups online on the topic plus groups with committed offsets on it.</summary>
+    private RemotingCommand TopicConsumeByWho(RemotingCommand request)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        var groups = new GroupList();
+        foreach (ConsumerGroupInfo info in broker.Consumers.Groups)
+        {
+            if (info.Subscriptions.ContainsKey(topic))
+            {
+                groups.Groups.Add(info.GroupName);
+            }
+        }
+        groups.Groups.UnionWith(broker.Offsets.WhichGroupByTopic(topic));
+        return WithBody(request, groups);
+    }
+
+    /// <summary>
+    /// INVOKE_BROKER_TO_RESET_OFFSET by timestamp (RocketMQ <c>Broker2Client.resetOffset</c>): for each queue
+    /// the offset at that time (max offset when the timestamp is in the future... or -1 = now), updated in
+    /// the offset table, then pushed to every online consumer with RESET_CONSUMER_CLIENT_OFFSET.
+    /// </summary>
+    private async ValueTask<RemotingCommand?> ResetOffsetAsync(RemotingCommand request, CancellationToken cancellationToken)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        string group = request.ExtFields.GetRequiredString("group"u8);
+        long timestamp = request.ExtFields.GetRequiredInt64("timestamp"u8);
+        bool isForce = request.ExtFields.GetBoolean("isForce"u8) ?? true;
+        TopicConfig? config = broker.Topics.Find(topic);
+        if (config is null)
+        {
+            return Error(request, ResponseCode.SystemError, $"[reset-offset] topic config not exist, {topic}");
+        }
+        var body = new ResetOffsetBody();
+        for (int queueId = 0; queueId < config.WriteQueueNums; queueId++)
+        {
+            long consumerOffset = broker.Offsets.Query(group, topic, queueId);
+            long timeOffset = timestamp == -1
+                ? broker.Store.GetMaxOffsetInQueue(topic, queueId)
+                : broker.Store.GetOffsetInQueueByTime(topic, queueId, timestamp);
+            // Without force RocketMQ only moves offsets backwards.
+            long offset = isForce || consumerOffset < 0 || timeOffset < consumerOffset ? timeOffset : consumerOffset;
+            broker.Offsets.Commit(group, topic, queueId, offset);
+            body.OffsetTable[new MessageQueue(topic, broker.Options.BrokerName, queueId)] = offset;
+        }
+        BrokerLog.OffsetReset(broker.Logger, group, topic, timestamp);
+        byte[] encoded = body.Encode();
+        if (broker.Consumers.Find(group) is { } info)
+        {
+            foreach (ClientChannelInfo channel in info.Channels.Values)
+            {
+                var header = new ResetOffsetRequestHeader { Topic = topic, Group = group, Timestamp = timestamp, IsForce = isForce };
+                RemotingCommand notify = RemotingCommand.CreateRequest(RequestCode.ResetConsumerClientOffset, header);
+                notify.SetBody(encoded);
+                try
+                {
+                    using RemotingCommand reply = await channel.Connection.InvokeAsync(notify, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RemotingException or OperationCanceledException)
+                {
+                    BrokerLog.NotifyFailed(broker.Logger, channel.Connection.RemoteAddress, ex);
+                }
+            }
+        }
+        RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+        response.SetBody(encoded);
+        return response;
+    }
+}

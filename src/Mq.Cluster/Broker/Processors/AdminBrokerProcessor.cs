@@ -1,0 +1,139 @@
+using Mq.Broker.Topics;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+using Mq.Protocol.Json;
+using Mq.Storage;
+using Mq.Transport;
+
+namespace Mq.Broker.Processors;
+
+/// <summary>
+/// Topic administration and the admin/HA query subset (RocketMQ <c>AdminBrokerProcessor</c>):
+/// UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG, subscription-group admin,
+/// GET_ALL_CONSUMER_OFFSET, and the statistics in the partial files.
+/// </summary>
+internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProcessor
+{
+    public void Register(RemotingServer server)
+    {
+        foreach (int code in (ReadOnlySpan<int>)[
+            RequestCode.UpdateAndCreateTopic, RequestCode.DeleteTopicInBroker, RequestCode.GetAllTopicConfig,
+            RequestCode.UpdateAndCreateSubscriptionGroup, RequestCode.DeleteSubscriptionGroup, RequestCode.GetAllSubscriptionGroupConfig,
+            RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
+            RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset])
+        {
+            server.RegisterHandler(code, this);
+        }
+    }
+
+    public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken)
+    {
+        switch (request.Code)
+        {
+            case RequestCode.InvokeBrokerToResetOffset:
+                return ResetOffsetAsync(request, cancellationToken);
+            default:
+                RemotingCommand response = request.Code switch
+                {
+                    RequestCode.UpdateAndCreateTopic => UpdateAndCreateTopic(connection, request),
+                    RequestCode.DeleteTopicInBroker => DeleteTopic(request),
+                    RequestCode.GetAllTopicConfig => WithBody(request, broker.Topics.Snapshot()),
+                    RequestCode.UpdateAndCreateSubscriptionGroup => UpdateSubscriptionGroup(request),
+                    RequestCode.DeleteSubscriptionGroup => DeleteSubscriptionGroup(request),
+                    RequestCode.GetAllSubscriptionGroupConfig => WithBody(request, broker.Groups.Snapshot()),
+                    RequestCode.GetAllConsumerOffset => WithBody(request, broker.Offsets.Snapshot()),
+                    RequestCode.GetBrokerRuntimeInfo => RuntimeInfo(request),
+                    RequestCode.GetTopicStatsInfo => TopicStats(request),
+                    RequestCode.GetConsumeStats => ConsumeStats(request),
+                    RequestCode.GetConsumerConnectionList => ConsumerConnections(request),
+                    _ => TopicConsumeByWho(request),
+                };
+                return new ValueTask<RemotingCommand?>(response);
+        }
+    }
+
+    private static RemotingCommand WithBody(RemotingCommand request, JsonBody body)
+    {
+        RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+        response.SetBody(body.Encode());
+        return response;
+    }
+
+    private static RemotingCommand Error(RemotingCommand request, int code, string remark) => RemotingCommand.CreateResponse(request, code, remark);
+
+    private RemotingCommand UpdateAndCreateTopic(RemotingConnection connection, RemotingCommand request)
+    {
+        CreateTopicRequestHeader header = request.DecodeHeader<CreateTopicRequestHeader>();
+        if (TopicValidator.Validate(header.Topic) is { } invalid)
+        {
+            return Error(request, ResponseCode.SystemError, invalid);
+        }
+        if (TopicValidator.IsSystemTopic(header.Topic))
+        {
+            return Error(request, ResponseCode.SystemError, $"The topic[{header.Topic}] is conflict with system topic.");
+        }
+        if (header.Topic == broker.Options.BrokerClusterName)
+        {
+            return Error(request, ResponseCode.SystemError, $"the topic[{header.Topic}] is conflict with system reserved words.");
+        }
+        if (broker.Options.BrokerRole == BrokerRole.Slave)
+        {
+            return Error(request, ResponseCode.NoPermission, "a slave broker cannot create topics; create them on the master");
+        }
+        if (header.ReadQueueNums is < 1 or > 1024 || header.WriteQueueNums is < 1 or > 1024 || (header.Perm & ~0xF) != 0)
+        {
+            return Error(request, ResponseCode.SystemError, "readQueueNums and writeQueueNums must be 1-1024 and perm a PermName combination");
+        }
+        TopicFilterType filterType = header.TopicFilterType == "MULTI_TAG" ? TopicFilterType.MultiTag : TopicFilterType.SingleTag;
+        broker.Topics.Update(new TopicConfig
+        {
+            TopicName = header.Topic,
+            ReadQueueNums = header.ReadQueueNums,
+            WriteQueueNums = header.WriteQueueNums,
+            Perm = header.Perm,
+            TopicFilterType = filterType,
+            TopicSysFlag = header.TopicSysFlag ?? 0,
+            Order = header.Order,
+        });
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    private RemotingCommand DeleteTopic(RemotingCommand request)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        if (TopicValidator.IsSystemTopic(topic))
+        {
+            return Error(request, ResponseCode.SystemError, $"The topic[{topic}] is conflict with system topic.");
+        }
+        broker.Topics.Delete(topic);
+        broker.Offsets.RemoveTopic(topic);
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    private RemotingCommand UpdateSubscriptionGroup(RemotingCommand request)
+    {
+        SubscriptionGroupConfig config;
+        try
+        {
+            config = SubscriptionGroupConfig.Decode(request.Body.Span);
+        }
+        catch (JsonBodyException ex)
+        {
+            return Error(request, ResponseCode.SystemError, "invalid body: " + ex.Message);
+        }
+        if (string.IsNullOrEmpty(config.GroupName))
+        {
+            return Error(request, ResponseCode.SystemError, "groupName is required");
+        }
+        broker.Groups.Update(config);
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    private RemotingCommand DeleteSubscriptionGroup(RemotingCommand request)
+    {
+        string group = request.ExtFields.GetRequiredString("groupName"u8);
+        broker.Groups.Delete(group);
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+}

@@ -1,0 +1,221 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using Mq.Broker.Topics;
+using Mq.Messages;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+using Mq.Storage;
+using Mq.Transport;
+
+namespace Mq.Broker.Processors;
+
+/// <summary>
+/// SEND_MESSAGE (V1 keys), SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (RocketMQ <c>SendMessageProcessor</c> +
+/// <c>AbstractSendMessageProcessor.msgCheck</c>): validation, topic auto-creation from TBW102, the %RETRY% →
+/// %DLQ% redirect, flow control, the put (durable first with SYNC_FLUSH) and the response extFields
+/// msgId/queueId/queueOffset/MSG_REGION/TRACE_ON.
+/// </summary>
+internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProcessor
+{
+    // Per-request state is pooled: a steady stream of sends allocates no header or message objects.
+    private readonly ConcurrentQueue<SendContext> _pool = new();
+    private readonly byte[] _clusterUtf8 = Encoding.UTF8.GetBytes(broker.Options.BrokerClusterName);
+    private readonly byte[] _regionUtf8 = Encoding.UTF8.GetBytes(broker.Options.RegionId);
+
+    public void Register(RemotingServer server)
+    {
+        server.RegisterHandler(RequestCode.SendMessage, this);
+        server.RegisterHandler(RequestCode.SendMessageV2, this);
+        server.RegisterHandler(RequestCode.SendBatchMessage, this);
+    }
+
+    public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken)
+    {
+        if (!broker.TryEnterSend())
+        {
+            string remark = $"[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: 0ms, size of queue: {broker.InFlightSends}";
+            BrokerLog.FlowControl(broker.Logger, remark);
+            return new ValueTask<RemotingCommand?>(Busy(request, remark));
+        }
+        if (broker.Store.CommitLogMaxOffset - broker.Store.CommitLogFlushedOffset > broker.Options.MaxUnflushedBytes)
+        {
+            broker.ExitSend();
+            const string Remark = "[PC_SYNCHRONIZED]broker busy, start flow control for a while";
+            BrokerLog.FlowControl(broker.Logger, Remark);
+            return new ValueTask<RemotingCommand?>(Busy(request, Remark));
+        }
+        if (!_pool.TryDequeue(out SendContext? context))
+        {
+            context = new SendContext();
+        }
+        bool async = false;
+        try
+        {
+            ValueTask<RemotingCommand?> result = request.Code == RequestCode.SendBatchMessage
+                ? SendBatch(connection, request, context, cancellationToken)
+                : Send(connection, request, context, cancellationToken);
+            if (result.IsCompleted)
+            {
+                return result;
+            }
+            async = true;
+            return Complete(result, context);
+        }
+        finally
+        {
+            if (!async)
+            {
+                Release(context);
+            }
+        }
+    }
+
+    private async ValueTask<RemotingCommand?> Complete(ValueTask<RemotingCommand?> pending, SendContext context)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            Release(context);
+        }
+    }
+
+    private void Release(SendContext context)
+    {
+        context.Reset();
+        _pool.Enqueue(context);
+        broker.ExitSend();
+    }
+
+    private static RemotingCommand Busy(RemotingCommand request, string remark) =>
+        RemotingCommand.CreateResponse(request, ResponseCode.SystemBusy, remark);
+
+    /// <summary>Checks shared by single and batch sends (RocketMQ <c>msgCheck</c>); null when the topic may be written.</summary>
+    private RemotingCommand? Check(RemotingConnection connection, RemotingCommand request, SendMessageRequestHeader header, out TopicConfig? topic)
+    {
+        topic = null;
+        if (!PermName.IsWriteable(broker.Options.BrokerPermission))
+        {
+            return Fail(request, ResponseCode.NoPermission, $"the broker[{broker.Address}] sending message is forbidden");
+        }
+        if (header.Topic.Length > TopicValidator.MaxTopicLength)
+        {
+            return Fail(request, ResponseCode.MessageIllegal, $"message topic length too long {header.Topic.Length}");
+        }
+        if (TopicValidator.Validate(header.Topic) is { } invalid)
+        {
+            return Fail(request, ResponseCode.SystemError, invalid);
+        }
+        if (TopicValidator.IsNotAllowedSendTopic(header.Topic))
+        {
+            return Fail(request, ResponseCode.NoPermission, $"Sending message to topic[{header.Topic}] is forbidden.");
+        }
+        topic = broker.Topics.Find(header.Topic);
+        if (topic is null)
+        {
+            int topicSysFlag = header.UnitMode == true ? 1 : 0;
+            topic = broker.Topics.CreateTopicInSendMessageMethod(header.Topic, header.DefaultTopic, connection.RemoteAddress, header.DefaultTopicQueueNums, topicSysFlag);
+            if (topic is null && TopicValidator.IsRetryTopic(header.Topic))
+            {
+                topic = broker.Topics.CreateTopicIfAbsent(header.Topic, 1, PermName.Read | PermName.Write, topicSysFlag);
+            }
+            if (topic is null)
+            {
+                return Fail(request, ResponseCode.TopicNotExist, $"topic[{header.Topic}] not exist, apply first please!");
+            }
+        }
+        if (!PermName.IsWriteable(topic.Perm))
+        {
+            return Fail(request, ResponseCode.NoPermission, $"the topic[{header.Topic}] sending message is forbidden");
+        }
+        int queueIdLimit = Math.Max(topic.WriteQueueNums, topic.ReadQueueNums);
+        if (header.QueueId >= queueIdLimit)
+        {
+            return Fail(request, ResponseCode.SystemError,
+                $"request queueId[{header.QueueId}] is illegal, topic:[{header.Topic}] topicConfig.writeQueueNums:[{topic.WriteQueueNums}] consumer:[{connection.RemoteAddress}]");
+        }
+        return null;
+    }
+
+    private static RemotingCommand Fail(RemotingCommand request, int code, string remark) => RemotingCommand.CreateResponse(request, code, remark);
+
+    /// <summary>A send response with the extFields Java clients read unconditionally.</summary>
+    private RemotingCommand Response(RemotingCommand request, int code, string? remark)
+    {
+        RemotingCommand response = RemotingCommand.CreateResponse(request, code, remark);
+        response.ExtFields.Add("MSG_REGION"u8, _regionUtf8);
+        response.ExtFields.Add("TRACE_ON"u8, broker.Options.TraceOn);
+        return response;
+    }
+
+    /// <summary>The response for an append outcome (RocketMQ <c>handlePutMessageResult</c>).</summary>
+    private RemotingCommand PutResponse(RemotingCommand request, in AppendResult result, int queueId, string? batchIds)
+    {
+        (int code, string? remark) = result.Status switch
+        {
+            PutMessageStatus.PutOk => (ResponseCode.Success, null),
+            PutMessageStatus.FlushDiskTimeout => (ResponseCode.FlushDiskTimeout, null),
+            PutMessageStatus.FlushSlaveTimeout => (ResponseCode.FlushSlaveTimeout, null),
+            PutMessageStatus.SlaveNotAvailable => (ResponseCode.SlaveNotAvailable, null),
+            PutMessageStatus.ServiceNotAvailable => (ResponseCode.ServiceNotAvailable,
+                "service not available now. It may be caused by one of the following reasons: the broker's disk is full ["
+                + broker.Store.WriteRefusal.ToString() + "], messages are put to the slave, message store has been shut down, etc."),
+            PutMessageStatus.CreateMappedFileFailed => (ResponseCode.SystemError, "create mapped file failed, server is busy or broken."),
+            PutMessageStatus.MessageIllegal or PutMessageStatus.PropertiesSizeExceeded =>
+                (ResponseCode.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched. msg body length limit 128k, msg properties length limit 32k."),
+            PutMessageStatus.OsPageCacheBusy => (ResponseCode.SystemBusy, "[PC_SYNCHRONIZED]broker busy, start flow control for a while"),
+            _ => (ResponseCode.SystemError, "UNKNOWN_ERROR"),
+        };
+        RemotingCommand response = Response(request, code, remark);
+        if (result.IsStored)
+        {
+            Interlocked.Add(ref broker.Stats.PutMessages, Math.Max(1, result.MessageCount));
+            ExtFields fields = response.ExtFields;
+            if (batchIds is not null)
+            {
+                fields.Add("msgId"u8, batchIds);
+            }
+            else
+            {
+                Span<char> id = stackalloc char[OffsetMessageId.IPv6Length];
+                int length = OffsetMessageId.Write(id, broker.StoreHost, result.WroteOffset);
+                Span<byte> utf8 = stackalloc byte[OffsetMessageId.IPv6Length];
+                int bytes = Encoding.ASCII.GetBytes(id[..length], utf8);
+                fields.Add("msgId"u8, utf8[..bytes]);
+            }
+            fields.Add("queueId"u8, queueId);
+            fields.Add("queueOffset"u8, result.QueueOffset);
+        }
+        return response;
+    }
+
+    /// <summary>Pooled per-request state.</summary>
+    private sealed class SendContext
+    {
+        public SendMessageRequestHeader Header { get; } = new();
+
+        public MessageToStore Message { get; } = new();
+
+        public MessageBatchToStore Batch { get; } = new();
+
+        public byte[]? Properties { get; set; }
+
+        public void Reset()
+        {
+            Message.Body = default;
+            Message.Properties = default;
+            Batch.Body = default;
+            Batch.ExtraProperties = default;
+            Header.Properties = default;
+            if (Properties is not null)
+            {
+                ArrayPool<byte>.Shared.Return(Properties);
+                Properties = null;
+            }
+        }
+    }
+}

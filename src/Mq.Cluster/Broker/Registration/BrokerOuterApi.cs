@@ -1,0 +1,122 @@
+using Mq.Broker.Topics;
+using Mq.NameServer;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+using Mq.Transport;
+
+namespace Mq.Broker.Registration;
+
+/// <summary>
+/// The broker's calls to its NameServers (RocketMQ <c>BrokerOuterAPI</c>): REGISTER_BROKER to every
+/// configured NameServer in parallel (at start, periodically, and oneway after topic changes) and
+/// UNREGISTER_BROKER at stop. The body lists every topic with the topic table's DataVersion.
+/// </summary>
+internal sealed class BrokerOuterApi(Broker broker) : IAsyncDisposable
+{
+    private readonly RemotingClient _client = new(broker.Options.Transport, null, broker.LoggerFactory);
+    private readonly List<string> _nameServers = broker.Options.NameServerAddresses();
+
+    /// <summary>The NameServers registered with.</summary>
+    public IReadOnlyList<string> NameServers => _nameServers;
+
+    /// <summary>Registers with every NameServer; failures are logged (the next period retries).</summary>
+    public async Task RegisterAllAsync(bool oneway, CancellationToken cancellationToken)
+    {
+        if (_nameServers.Count == 0)
+        {
+            return;
+        }
+        byte[] body = BuildBody();
+        var tasks = new Task[_nameServers.Count];
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = RegisterAsync(_nameServers[i], body, oneway, cancellationToken);
+        }
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>Unregisters from every NameServer (best effort).</summary>
+    public async Task UnregisterAllAsync(CancellationToken cancellationToken)
+    {
+        var tasks = new Task[_nameServers.Count];
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = UnregisterAsync(_nameServers[i], cancellationToken);
+        }
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private byte[] BuildBody()
+    {
+        TopicConfigSerializeWrapper wrapper = broker.Topics.Snapshot();
+        int brokerPerm = broker.Options.BrokerPermission;
+        if (!PermName.IsReadable(brokerPerm) || !PermName.IsWriteable(brokerPerm))
+        {
+            // RocketMQ reports each topic with the broker's permission when the broker is not R+W.
+            foreach (TopicConfig config in wrapper.TopicConfigTable.Values)
+            {
+                config.Perm &= brokerPerm;
+            }
+        }
+        return new RegisterBrokerBody { TopicConfigSerializeWrapper = wrapper }.Encode();
+    }
+
+    private async Task RegisterAsync(string nameServer, byte[] body, bool oneway, CancellationToken cancellationToken)
+    {
+        var header = new RegisterBrokerRequestHeader
+        {
+            BrokerName = broker.Options.BrokerName,
+            BrokerAddr = broker.Address,
+            ClusterName = broker.Options.BrokerClusterName,
+            HaServerAddr = broker.BrokerIP1 + ":" + (broker.EndPoint.Port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            BrokerId = broker.Options.BrokerId,
+            Compressed = false,
+            BodyCrc32 = NameServerCommands.Crc32Masked(body),
+        };
+        RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.RegisterBroker, header);
+        request.SetBody(body);
+        try
+        {
+            if (oneway)
+            {
+                await _client.InvokeOnewayAsync(nameServer, request, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            using RemotingCommand response = await _client.InvokeAsync(nameServer, request, broker.Options.RegisterBrokerTimeout, cancellationToken).ConfigureAwait(false);
+            if (response.Code != ResponseCode.Success)
+            {
+                throw new RemotingResponseException(response.Code, response.Remark, nameServer);
+            }
+        }
+        catch (Exception ex) when (ex is RemotingException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                BrokerLog.RegisterFailed(broker.Logger, nameServer, ex);
+            }
+        }
+    }
+
+    private async Task UnregisterAsync(string nameServer, CancellationToken cancellationToken)
+    {
+        var header = new UnregisterBrokerRequestHeader
+        {
+            BrokerName = broker.Options.BrokerName,
+            BrokerAddr = broker.Address,
+            ClusterName = broker.Options.BrokerClusterName,
+            BrokerId = broker.Options.BrokerId,
+        };
+        try
+        {
+            using RemotingCommand response = await _client.InvokeAsync(nameServer, RemotingCommand.CreateRequest(RequestCode.UnregisterBroker, header),
+                broker.Options.RegisterBrokerTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RemotingException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            BrokerLog.UnregisterFailed(broker.Logger, nameServer, ex);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+}
