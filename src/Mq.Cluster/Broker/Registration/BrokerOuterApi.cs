@@ -1,5 +1,5 @@
 using Mq.Broker.Topics;
-using Mq.NameServer;
+using Mq.NameServers;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.Protocol.Headers;
