@@ -130,6 +130,13 @@ public sealed partial class PushConsumer
         await _consumeSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            if (processQueue.Dropped)
+            {
+                // The queue moved to another consumer (or we are stopping): not started messages stay
+                // uncommitted and are delivered again from the committed offset (Java checks isDropped too).
+                HandlerDone();
+                return;
+            }
             var context = new ConsumeContext(processQueue.Queue, Options.ConsumerGroup);
             ConsumeResult result;
             long started = Stopwatch.GetTimestamp();
@@ -158,11 +165,11 @@ public sealed partial class PushConsumer
                 return;
             }
             long offset = processQueue.Remove(message.QueueOffset);
-            if (offset >= 0 && !processQueue.Dropped)
+            if (offset >= 0 && (!processQueue.Dropped || _stopping.IsCancellationRequested))
             {
                 _offsets[processQueue.Queue] = offset;
             }
-            Interlocked.Decrement(ref _inFlightHandlers);
+            HandlerDone();
         }
         finally
         {
@@ -179,7 +186,7 @@ public sealed partial class PushConsumer
         }
         catch (OperationCanceledException)
         {
-            Interlocked.Decrement(ref _inFlightHandlers);
+            HandlerDone();
         }
     }
 

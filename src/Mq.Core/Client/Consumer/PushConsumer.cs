@@ -23,6 +23,7 @@ public sealed partial class PushConsumer : IAsyncDisposable
     private readonly SemaphoreSlim _rebalanceSignal = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _hardStop = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Producer _sendBackProducer;
     private readonly string _retryTopic;
     private Task? _rebalanceLoop;
@@ -152,16 +153,16 @@ public sealed partial class PushConsumer : IAsyncDisposable
             }
         }
         // In-flight handlers finish (bounded by ShutdownTimeout; then their token fires).
-        long deadline = _client.Time.GetTimestamp();
-        while (Volatile.Read(ref _inFlightHandlers) > 0)
+        if (Volatile.Read(ref _inFlightHandlers) > 0)
         {
-            if (_client.Time.GetElapsedTime(deadline) > Options.ShutdownTimeout)
+            try
+            {
+                await _drained.Task.WaitAsync(Options.ShutdownTimeout, _client.Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
             {
                 await _hardStop.CancelAsync().ConfigureAwait(false);
-                break;
             }
-            await _consumeSlots.WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
-            _consumeSlots.Release();
         }
         await PersistAllAsync(waitForAck: true, CancellationToken.None).ConfigureAwait(false);
         using (var timeout = new CancellationTokenSource(Options.ClientApiTimeout * 2))
@@ -193,6 +194,14 @@ public sealed partial class PushConsumer : IAsyncDisposable
         }
         data.ConsumerDataSet.Add(consumer);
         data.ProducerDataSet.Add(new ProducerData { GroupName = "CLIENT_INNER_PRODUCER" });
+    }
+
+    private void HandlerDone()
+    {
+        if (Interlocked.Decrement(ref _inFlightHandlers) == 0 && _stopping.IsCancellationRequested)
+        {
+            _drained.TrySetResult();
+        }
     }
 
     private sealed class DelegateHandler(Func<ReceivedMessage, ConsumeContext, CancellationToken, ValueTask<ConsumeResult>> handler) : IMessageHandler
