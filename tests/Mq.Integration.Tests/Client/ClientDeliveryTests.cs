@@ -202,6 +202,42 @@ public sealed class ClientDeliveryTests
         Assert.That(bodies, Does.Not.Contain("never"));
     }
 
+    [Test]
+    public async Task Orderly_consumer_keeps_queue_order_and_retries_a_failure_in_place()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Broker.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        for (int i = 0; i < 30; i++)
+        {
+            string key = "k" + (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await producer.SendAsync(new Message("OrderlyTopic", Encoding.UTF8.GetBytes(key + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) { ShardingKey = key });
+        }
+        var seen = new ConcurrentQueue<string>();
+        int failures = 0;
+        ConsumerOptions options = Consumer(ns, "CG_ORDERLY", "OrderlyTopic");
+        options.Orderly = true;
+        options.SuspendCurrentQueueTime = TimeSpan.FromMilliseconds(50);
+        await using var consumer = new PushConsumer(options, (m, _, _) =>
+        {
+            string body = Encoding.UTF8.GetString(m.Body.Span);
+            if (body == "k1:4" && Interlocked.Increment(ref failures) == 1)
+            {
+                return ValueTask.FromResult(ConsumeResult.ReconsumeLater);
+            }
+            seen.Enqueue(body);
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(seen.Count == 30));
+        foreach (IGrouping<string, string> group in seen.GroupBy(b => b.Split(':')[0]))
+        {
+            Assert.That(group.Select(b => int.Parse(b.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.Ordered, group.Key);
+        }
+        Assert.That(failures, Is.EqualTo(2), "the failed message was retried in place once");
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -21,6 +21,16 @@ public sealed class ConsumerOptions : ClientOptions
     /// <summary>How queues are shared in a group. Default <see cref="AllocateStrategy.Averagely"/>.</summary>
     public AllocateStrategy AllocateStrategy { get; set; } = AllocateStrategy.Averagely;
 
+    /// <summary>
+    /// Orderly consumption: each queue is locked on the broker (LOCK_BATCH_MQ, renewed every 20 s) and its
+    /// messages are handled one at a time in queue order; a failed message is retried locally after
+    /// <see cref="SuspendCurrentQueueTime"/>. Default false (concurrent).
+    /// </summary>
+    public bool Orderly { get; set; }
+
+    /// <summary>Pause before an orderly queue retries a failed message. Default 1 s.</summary>
+    public TimeSpan SuspendCurrentQueueTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Handlers running at once (concurrent mode). Default 20 (Java <c>consumeThreadMin</c>).</summary>
     public int ConsumeParallelism { get; set; } = 20;
 
@@ -36,7 +46,10 @@ public sealed class ConsumerOptions : ClientOptions
     /// <summary>Pulling pauses while the offset span of cached messages exceeds this (concurrent mode). Default 2000.</summary>
     public long ConsumeConcurrentlyMaxSpan { get; set; } = 2000;
 
-    /// <summary>Redeliveries before a message goes to the dead-letter queue. Default -1: 16 (Java).</summary>
+    /// <summary>
+    /// Redeliveries before a message goes to the dead-letter queue. Default -1: 16 in concurrent mode,
+    /// unlimited local retries in orderly mode (Java).
+    /// </summary>
     public int MaxReconsumeTimes { get; set; } = -1;
 
     /// <summary>How often offsets are committed to the broker (or the local file). Default 5 s.</summary>
@@ -85,6 +98,7 @@ public sealed class ConsumerOptions : ClientOptions
         {
             throw new ArgumentException(nameof(MaxReconsumeTimes) + " must be -1 (default) or >= 0.");
         }
+        Positive(SuspendCurrentQueueTime, nameof(SuspendCurrentQueueTime));
         Positive(PersistConsumerOffsetInterval, nameof(PersistConsumerOffsetInterval));
         Positive(RebalanceInterval, nameof(RebalanceInterval));
         Positive(BrokerSuspendMaxTime, nameof(BrokerSuspendMaxTime));

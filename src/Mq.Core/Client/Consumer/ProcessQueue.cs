@@ -26,6 +26,16 @@ internal sealed class ProcessQueue
 
     public Task? PullLoop { get; set; }
 
+    /// <summary>Orderly mode: messages in queue order for the single consume worker.</summary>
+    public System.Threading.Channels.Channel<ReceivedMessage>? Ordered { get; set; }
+
+    public Task? ConsumeWorker { get; set; }
+
+    /// <summary>Orderly mode: whether the broker lock is held, and when it was last confirmed.</summary>
+    public bool Locked { get; set; }
+
+    public long LastLockTimestamp { get; set; }
+
     public bool Dropped => Stop.IsCancellationRequested;
 
     public int Count

@@ -29,6 +29,12 @@ public sealed partial class PushConsumer
                     await processQueue.WaitForSpaceAsync(TimeSpan.FromMilliseconds(50), stop).ConfigureAwait(false);
                     continue;
                 }
+                if (Options.Orderly && !IsLockValid(processQueue))
+                {
+                    // Java delays an unlocked orderly queue by 3 s and asks again.
+                    await Task.Delay(TimeSpan.FromSeconds(3), _client.Time, stop).ConfigureAwait(false);
+                    continue;
+                }
                 string address = BrokerAddress(queue);
                 long commitOffset = _offsets.TryGetValue(queue, out long committed) ? committed : 0;
                 int sysFlag = SysFlagSuspend | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 ? SysFlagCommitOffset : 0);
@@ -116,7 +122,14 @@ public sealed partial class PushConsumer
             processQueue.Add(message.QueueOffset, record.Body.Length);
             _client.Metrics.Received.Add(1);
             Interlocked.Increment(ref _inFlightHandlers);
-            _ = ConsumeAsync(processQueue, message);
+            if (processQueue.Ordered is { } ordered)
+            {
+                ordered.Writer.TryWrite(message);
+            }
+            else
+            {
+                _ = ConsumeAsync(processQueue, message);
+            }
         }
         if (processQueue.Count == 0 && records.Count > 0)
         {

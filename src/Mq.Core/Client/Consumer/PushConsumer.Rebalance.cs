@@ -97,8 +97,17 @@ public sealed partial class PushConsumer
                 continue;
             }
             var processQueue = new ProcessQueue(queue);
+            if (Options.Orderly && !await LockAsync(processQueue, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
             if (_processQueues.TryAdd(queue, processQueue))
             {
+                if (Options.Orderly)
+                {
+                    processQueue.Ordered = System.Threading.Channels.Channel.CreateUnbounded<ReceivedMessage>(new() { SingleReader = true, SingleWriter = true });
+                    processQueue.ConsumeWorker = Task.Run(() => OrderlyWorkerAsync(processQueue), CancellationToken.None);
+                }
                 _offsets[queue] = start;
                 processQueue.PullLoop = Task.Run(() => PullLoopAsync(processQueue, start), CancellationToken.None);
                 added++;
@@ -116,6 +125,10 @@ public sealed partial class PushConsumer
         await processQueue.Stop.CancelAsync().ConfigureAwait(false);
         _processQueues.TryRemove(queue, out _);
         await PersistAsync(queue, waitForAck: false, CancellationToken.None).ConfigureAwait(false);
+        if (Options.Orderly)
+        {
+            await UnlockAsync([queue]).ConfigureAwait(false);
+        }
         if (Options.MessageModel == ConsumerMessageModel.Clustering)
         {
             _offsets.TryRemove(queue, out _);

@@ -6,8 +6,8 @@ using Mq.Protocol.Body;
 namespace Mq.Client;
 
 /// <summary>
-/// Pulls messages with long polling and hands them to a handler (Java <c>DefaultMQPushConsumer</c>,
-/// concurrent mode). In cluster mode the group's consumers share the queues (rebalanced every 20 s and
+/// Pulls messages with long polling and hands them to a handler (Java <c>DefaultMQPushConsumer</c>),
+/// concurrently or, with <see cref="ConsumerOptions.Orderly"/>, one message at a time per locked queue. In cluster mode the group's consumers share the queues (rebalanced every 20 s and
 /// when the broker reports a membership change) and offsets live on the broker; in broadcast mode every
 /// consumer reads every queue and offsets live in a local file. <see cref="DisposeAsync"/> stops
 /// gracefully: pulling stops, in-flight handlers finish, offsets are committed, the client unregisters.
@@ -28,6 +28,7 @@ public sealed partial class PushConsumer : IAsyncDisposable
     private readonly string _retryTopic;
     private Task? _rebalanceLoop;
     private Task? _persistLoop;
+    private Task? _lockLoop;
     private int _inFlightHandlers;
     private int _state;
 
@@ -110,6 +111,10 @@ public sealed partial class PushConsumer : IAsyncDisposable
         }
         await RebalanceAsync(cancellationToken).ConfigureAwait(false);
         _rebalanceLoop = Task.Run(RebalanceLoopAsync, CancellationToken.None);
+        if (Options.Orderly)
+        {
+            _lockLoop = Task.Run(LockLoopAsync, CancellationToken.None);
+        }
         _persistLoop = Task.Run(PersistLoopAsync, CancellationToken.None);
     }
 
@@ -137,7 +142,7 @@ public sealed partial class PushConsumer : IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (Task? loop in new[] { _rebalanceLoop, _persistLoop })
+        foreach (Task? loop in new[] { _rebalanceLoop, _persistLoop, _lockLoop })
         {
             if (loop is not null)
             {
@@ -164,7 +169,18 @@ public sealed partial class PushConsumer : IAsyncDisposable
                 await _hardStop.CancelAsync().ConfigureAwait(false);
             }
         }
+        foreach (ProcessQueue queue in _processQueues.Values)
+        {
+            if (queue.ConsumeWorker is { } worker)
+            {
+                await worker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
         await PersistAllAsync(waitForAck: true, CancellationToken.None).ConfigureAwait(false);
+        if (Options.Orderly)
+        {
+            await UnlockAsync([.. _processQueues.Keys]).ConfigureAwait(false);
+        }
         using (var timeout = new CancellationTokenSource(Options.ClientApiTimeout * 2))
         {
             await _client.UnregisterAsync(null, Options.ConsumerGroup, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
