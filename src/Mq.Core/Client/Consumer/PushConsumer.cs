@@ -81,7 +81,7 @@ public sealed partial class PushConsumer : IAsyncDisposable
 
     /// <summary>
     /// Starts: learns the routes of the subscribed topics, heartbeats to every broker, rebalances, then
-    /// pulls. Fails when a subscribed topic has no route.
+    /// pulls. A topic without a route yet is picked up by a later rebalance. Fails when no NameServer answers.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -99,7 +99,8 @@ public sealed partial class PushConsumer : IAsyncDisposable
             TopicRouteData? route = await _client.UpdateRouteAsync(topic, cancellationToken).ConfigureAwait(false);
             if (route is null && !string.Equals(topic, _retryTopic, StringComparison.Ordinal))
             {
-                throw ClientErrors.NoRoute(topic);
+                // As Java: a topic created later is picked up by the next rebalance.
+                _client.Logger.RouteRefreshFailed(ClientErrors.NoRoute(topic), topic);
             }
         }
         _client.Start();
