@@ -42,11 +42,6 @@ public sealed class ClientHostingTests
                 o.ConsumeFromWhere = ConsumeStartPoint.FirstOffset;
                 // The topic is created by the first send after start: pick it up quickly.
                 o.RebalanceInterval = TimeSpan.FromMilliseconds(200);
-                // Deliberately short: a pull held on a queue of a topic auto-created after the pull started is
-                // not woken by our broker yet (reported), so keep the fallback quick.
-                o.BrokerSuspendMaxTime = TimeSpan.FromSeconds(1);
-                o.ConsumerTimeoutWhenSuspend = TimeSpan.FromSeconds(2);
-                o.PullTimeDelayWhenException = TimeSpan.FromMilliseconds(100);
             });
         using IHost host = builder.Build();
         await host.StartAsync();

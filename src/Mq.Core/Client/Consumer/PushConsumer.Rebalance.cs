@@ -48,10 +48,17 @@ public sealed partial class PushConsumer
 
     private async Task<bool> RebalanceTopicAsync(string topic, CancellationToken cancellationToken)
     {
-        TopicRouteData? route = _client.CachedRoute(topic) ?? await _client.UpdateRouteAsync(topic, cancellationToken).ConfigureAwait(false);
+        TopicRouteData? route = _client.CachedRoute(topic);
         if (route is null)
         {
-            return false;
+            route = await _client.UpdateRouteAsync(topic, cancellationToken).ConfigureAwait(false);
+            if (route is null)
+            {
+                return false;
+            }
+            // The topic appeared after start: its brokers may not have seen this consumer yet, and would
+            // answer GET_CONSUMER_LIST_BY_GROUP without it.
+            await _client.SendHeartbeatToAllBrokersAsync(cancellationToken).ConfigureAwait(false);
         }
         List<MessageQueue> all = SubscribeQueues(topic, route);
         List<MessageQueue> mine;
