@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Mq.Client;
+using Mq.Messages;
+using Mq.NameServers;
+using Mq.Protocol;
+using Mq.TestKit;
+using Mq.TestKit.Broker;
+
+namespace Mq.Tests.Client;
+
+[Category("Integration")]
+public sealed class ClientDeliveryTests
+{
+    private static Task<NameServer> StartNameServerAsync() => NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+
+    private static Task<Mq.Brokers.Broker> StartBrokerAsync(string root, NameServer ns, string name = "broker-a") =>
+        BrokerHarness.StartAsync(root, o =>
+        {
+            o.NamesrvAddr = [ns.Address];
+            o.BrokerName = name;
+            o.TransactionCheckInterval = TimeSpan.FromMilliseconds(500);
+            o.TransactionTimeOut = TimeSpan.FromMilliseconds(200);
+        });
+
+    private static ConsumerOptions Consumer(NameServer ns, string group, string topic) => new()
+    {
+        NameServerAddresses = [ns.Address],
+        ConsumerGroup = group,
+        Subscriptions = { [topic] = "*" },
+        ConsumeFromWhere = ConsumeStartPoint.FirstOffset,
+        RebalanceInterval = TimeSpan.FromSeconds(1),
+    };
+
+    private static async Task<Producer> StartProducerAsync(NameServer ns, Action<ProducerOptions>? configure = null)
+    {
+        var options = new ProducerOptions { NameServerAddresses = [ns.Address], ProducerGroup = "PG_DELIVERY" };
+        configure?.Invoke(options);
+        var producer = new Producer(options);
+        await producer.StartAsync();
+        return producer;
+    }
+
+    [Test]
+    public async Task Failed_message_is_redelivered_with_original_topic_then_dead_lettered()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        SendResult sent = await producer.SendAsync(new Message("RetryMe", Encoding.UTF8.GetBytes("fail")));
+
+        var deliveries = new ConcurrentQueue<ReceivedMessage>();
+        ConsumerOptions options = Consumer(ns, "CG_RETRY", "RetryMe");
+        options.MaxReconsumeTimes = 1;
+        await using var consumer = new PushConsumer(options, (m, context, _) =>
+        {
+            deliveries.Enqueue(m);
+            context.DelayLevelWhenNextConsume = 1;
+            return ValueTask.FromResult(ConsumeResult.ReconsumeLater);
+        });
+        await consumer.StartAsync();
+
+        await using var probe = new BrokerTestClient(broker.Address);
+        await WaitUntilAsync(async () =>
+        {
+            using RemotingCommand response = await probe.PullAsync("CG_PROBE", "%DLQ%CG_RETRY", 0, 0);
+            return response.Code == ResponseCode.Success;
+        });
+        ReceivedMessage[] all = [.. deliveries];
+        Assert.Multiple(() =>
+        {
+            Assert.That(all, Has.Length.EqualTo(2));
+            Assert.That(all.All(m => m.Topic == "RetryMe" && m.MessageId == sent.MessageId), Is.True);
+            Assert.That(all.Select(m => m.ReconsumeTimes), Is.EqualTo(new[] { 0, 1 }));
+        });
+    }
+
+    [Test]
+    public async Task Broadcast_consumers_each_receive_every_message()
+    {
+        using var dir = new TempDirectory();
+        using var offsets = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        for (int i = 0; i < 10; i++)
+        {
+            await producer.SendAsync(new Message("Broadcast", Encoding.UTF8.GetBytes("b" + i)));
+        }
+        var got = new[] { new ConcurrentDictionary<string, byte>(), new ConcurrentDictionary<string, byte>() };
+        var consumers = new List<PushConsumer>();
+        for (int c = 0; c < 2; c++)
+        {
+            ConsumerOptions options = Consumer(ns, "CG_BC", "Broadcast");
+            options.MessageModel = ConsumerMessageModel.Broadcasting;
+            options.OffsetStoreDirectory = Path.Combine(offsets.Path, c.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            int index = c;
+            var consumer = new PushConsumer(options, (m, _, _) =>
+            {
+                got[index][m.MessageId] = 0;
+                return ValueTask.FromResult(ConsumeResult.Success);
+            });
+            await consumer.StartAsync();
+            consumers.Add(consumer);
+        }
+        await WaitUntilAsync(() => Task.FromResult(got[0].Count == 10 && got[1].Count == 10));
+        foreach (PushConsumer consumer in consumers)
+        {
+            await consumer.DisposeAsync();
+        }
+        Assert.That(File.Exists(Path.Combine(offsets.Path, "0", "CG_BC", "offsets.json")), Is.True);
+    }
+
+    [Test]
+    public async Task With_two_brokers_and_one_stopped_sends_go_to_the_other()
+    {
+        using var dirA = new TempDirectory();
+        using var dirB = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker brokerA = await StartBrokerAsync(dirA.Path, ns, "broker-a");
+        Mq.Brokers.Broker brokerB = await StartBrokerAsync(dirB.Path, ns, "broker-b");
+        await using Producer producer = await StartProducerAsync(ns);
+        // Create the topic on both brokers through the TBW102 route, then learn its two-broker route.
+        var seen = new HashSet<string>();
+        for (int i = 0; i < 16 && seen.Count < 2; i++)
+        {
+            seen.Add((await producer.SendAsync(new Message("TwoBrokers", Encoding.UTF8.GetBytes("x")))).Queue.BrokerName);
+        }
+        Assert.That(seen, Is.EquivalentTo(new[] { "broker-a", "broker-b" }));
+        await brokerB.DisposeAsync();
+        var after = new List<SendResult>();
+        for (int i = 0; i < 10; i++)
+        {
+            after.Add(await producer.SendAsync(new Message("TwoBrokers", Encoding.UTF8.GetBytes("y" + i))));
+        }
+        Assert.That(after.All(r => r.Queue.BrokerName == "broker-a" && r.Status == SendStatus.SendOk), Is.True);
+    }
+
+    [Test]
+    public async Task Sharding_key_keeps_order_per_queue_and_batch_gets_consecutive_offsets()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        var byKey = new Dictionary<string, List<SendResult>>();
+        for (int i = 0; i < 30; i++)
+        {
+            string key = "order-" + (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            SendResult result = await producer.SendAsync(new Message("Ordered", Encoding.UTF8.GetBytes("o" + i)) { ShardingKey = key });
+            (byKey.TryGetValue(key, out var list) ? list : byKey[key] = []).Add(result);
+        }
+        foreach (List<SendResult> results in byKey.Values)
+        {
+            Assert.That(results.Select(r => r.Queue).Distinct().Count(), Is.EqualTo(1));
+            Assert.That(results.Select(r => r.QueueOffset), Is.Ordered.And.Unique);
+        }
+
+        var batch = Enumerable.Range(0, 5).Select(i => new Message("Batched", "T", "k" + i, Encoding.UTF8.GetBytes("batch" + i))).ToList();
+        SendResult batchResult = await producer.SendBatchAsync(batch);
+        var received = new ConcurrentDictionary<long, ReceivedMessage>();
+        await using var consumer = new PushConsumer(Consumer(ns, "CG_BATCH", "Batched"), (m, _, _) =>
+        {
+            received[m.QueueOffset] = m;
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(received.Count == 5));
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.Keys.Order(), Is.EqualTo(Enumerable.Range((int)batchResult.QueueOffset, 5).Select(i => (long)i)));
+            Assert.That(string.Join(',', received.Values.OrderBy(m => m.QueueOffset).Select(m => m.MessageId)), Is.EqualTo(batchResult.MessageId));
+            Assert.That(received.Values.All(m => m.Tags == "T" && m.Queue.QueueId == batchResult.Queue.QueueId), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Transactions_commit_now_or_through_the_check_back()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = new(new ProducerOptions { NameServerAddresses = [ns.Address], ProducerGroup = "PG_TX" })
+        {
+            TransactionCheckHandler = (m, _) => ValueTask.FromResult(Encoding.UTF8.GetString(m.Body.Span) == "later" ? TransactionState.Commit : TransactionState.Rollback),
+        };
+        await producer.StartAsync();
+        TransactionSendResult now = await producer.SendInTransactionAsync(new Message("Tx", Encoding.UTF8.GetBytes("now")), (_, _) => ValueTask.FromResult(TransactionState.Commit));
+        await producer.SendInTransactionAsync(new Message("Tx", Encoding.UTF8.GetBytes("never")), (_, _) => ValueTask.FromResult(TransactionState.Rollback));
+        await producer.SendInTransactionAsync(new Message("Tx", Encoding.UTF8.GetBytes("later")), (_, _) => ValueTask.FromResult(TransactionState.Unknown));
+        Assert.That(now.State, Is.EqualTo(TransactionState.Commit));
+
+        var bodies = new ConcurrentBag<string>();
+        await using var consumer = new PushConsumer(Consumer(ns, "CG_TX", "Tx"), (m, _, _) =>
+        {
+            bodies.Add(Encoding.UTF8.GetString(m.Body.Span));
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(bodies.Contains("now") && bodies.Contains("later")));
+        Assert.That(bodies, Does.Not.Contain("never"));
+    }
+
+    [Test]
+    public async Task Orderly_consumer_keeps_queue_order_and_retries_a_failure_in_place()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        for (int i = 0; i < 30; i++)
+        {
+            string key = "k" + (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await producer.SendAsync(new Message("OrderlyTopic", Encoding.UTF8.GetBytes(key + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) { ShardingKey = key });
+        }
+        var seen = new ConcurrentQueue<string>();
+        int failures = 0;
+        ConsumerOptions options = Consumer(ns, "CG_ORDERLY", "OrderlyTopic");
+        options.Orderly = true;
+        options.SuspendCurrentQueueTime = TimeSpan.FromMilliseconds(50);
+        await using var consumer = new PushConsumer(options, (m, _, _) =>
+        {
+            string body = Encoding.UTF8.GetString(m.Body.Span);
+            if (body == "k1:4" && Interlocked.Increment(ref failures) == 1)
+            {
+                return ValueTask.FromResult(ConsumeResult.ReconsumeLater);
+            }
+            seen.Enqueue(body);
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(seen.Count == 30));
+        foreach (IGrouping<string, string> group in seen.GroupBy(b => b.Split(':')[0]))
+        {
+            Assert.That(group.Select(b => int.Parse(b.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.Ordered, group.Key);
+        }
+        Assert.That(failures, Is.EqualTo(2), "the failed message was retried in place once");
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+}
