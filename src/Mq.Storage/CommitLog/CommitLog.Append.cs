@@ -162,6 +162,13 @@ internal sealed partial class CommitLog
     {
         lock (_writeLock)
         {
+            if (_writePosition == 0 && _segments.Length == 0 && physicalOffset > 0 && physicalOffset % _segmentSize == 0)
+            {
+                // An empty slave joining a master whose older segments are gone starts its log where the
+                // master's does (RocketMQ creates the first mapped file at that offset the same way).
+                _writePosition = physicalOffset;
+                Volatile.Write(ref _maxOffset, physicalOffset);
+            }
             if (physicalOffset != _writePosition)
             {
                 throw new InvalidOperationException(
