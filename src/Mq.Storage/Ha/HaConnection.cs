@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Mq.Storage.Abstractions;
 
@@ -21,18 +22,20 @@ internal sealed class HaConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _remote;
+    private readonly StrongBox<long> _refused;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource<long> _firstReport = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _run = Task.CompletedTask;
     private string _closeReason = "closed by the slave";
     private int _disposed;
 
-    public HaConnection(Socket socket, IReplicationSource source, HaOptions options, ReplicationAckTracker tracker, TimeProvider time, ILogger logger)
+    public HaConnection(Socket socket, IReplicationSource source, HaOptions options, ReplicationAckTracker tracker, StrongBox<long> refused, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _source = source;
         _options = options;
         _tracker = tracker;
+        _refused = refused;
         _time = time;
         _logger = logger;
         _remote = socket.RemoteEndPoint?.ToString() ?? "?";
@@ -128,6 +131,7 @@ internal sealed class HaConnection : IAsyncDisposable
                 if (reported > max || (reported != 0 && reported < min))
                 {
                     HaLog.SlaveDiverged(_logger, _remote, reported, min, max);
+                    Interlocked.Increment(ref _refused.Value);
                     Close("diverged");
                     return;
                 }

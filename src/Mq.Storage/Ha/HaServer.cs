@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mq.Storage.Abstractions;
@@ -23,6 +24,7 @@ public sealed class HaServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
+    private readonly StrongBox<long> _refusedSlaves = new();
     private int _disposed;
 
     /// <summary>
@@ -48,6 +50,9 @@ public sealed class HaServer : IAsyncDisposable
 
     /// <summary>The bound endpoint (after <see cref="Start"/>; the real port when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The HA server is not started.");
+
+    /// <summary>Slaves refused because their log diverged from this master's (ahead of its end or behind its start).</summary>
+    public long RefusedSlaves => Interlocked.Read(ref _refusedSlaves.Value);
 
     /// <summary>Connected slaves, master head and best slave offset, read now.</summary>
     public HaRuntimeInfo RuntimeInfo => new(AckTracker.ConnectedSlaves, _source.CommitLogMaxOffset, AckTracker.Push2SlaveMaxOffset);
@@ -101,7 +106,7 @@ public sealed class HaServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            var connection = new HaConnection(socket, _source, _options, AckTracker, _time, _logger);
+            var connection = new HaConnection(socket, _source, _options, AckTracker, _refusedSlaves, _time, _logger);
             _connections.TryAdd(connection, 0);
             _ = RunConnectionAsync(connection);
         }
