@@ -93,7 +93,10 @@ public sealed partial class HaClient
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
                 }
-                if (applied)
+                // While more frames are already queued (catch-up) the report waits for the batch after
+                // them: one report per drained burst instead of one per 32 KiB, and the periodic report
+                // still goes out if the burst lasts.
+                if (applied && socket.Available < FrameHeaderLength)
                 {
                     progressed = true;
                     await ReportAsync(socket, _reportBuffer, cancellationToken).ConfigureAwait(false);
