@@ -75,7 +75,14 @@ public sealed partial class HaClient : IAsyncDisposable
         }
         _masterAddress = address;
         HaLog.MasterAddressChanged(_logger, address ?? "(none)");
-        _session?.Cancel();
+        try
+        {
+            _session?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That session just ended on its own; the loop reads the new address next.
+        }
         _addressChanged.Set();
     }
 
@@ -115,8 +122,9 @@ public sealed partial class HaClient : IAsyncDisposable
                 {
                     progressed = await SessionAsync(address, session.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
+                catch (Exception ex)
                 {
+                    // Whatever ends a session (network, protocol, store) the loop survives and reconnects.
                     if (stopping.IsCancellationRequested)
                     {
                         return;
@@ -125,9 +133,13 @@ public sealed partial class HaClient : IAsyncDisposable
                     {
                         HaLog.ClientConnectFailed(_logger, address, delay, ex);
                     }
-                    else
+                    else if (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
                     {
                         HaLog.ClientDisconnected(_logger, address, ex.Message);
+                    }
+                    else
+                    {
+                        HaLog.SessionFailed(_logger, address, ex);
                     }
                 }
                 finally

@@ -41,6 +41,9 @@ internal static partial class HaLog
     [LoggerMessage(EventId = 714, Level = LogLevel.Error, Message = "HA client failed to append replicated data at {Offset} from {Master}")]
     public static partial void AppendFailed(ILogger logger, long offset, string master, Exception exception);
 
+    [LoggerMessage(EventId = 716, Level = LogLevel.Error, Message = "HA client session with master {Master} failed unexpectedly; reconnecting")]
+    public static partial void SessionFailed(ILogger logger, string master, Exception exception);
+
     [LoggerMessage(EventId = 715, Level = LogLevel.Information, Message = "HA master address changed to {Master}")]
     public static partial void MasterAddressChanged(ILogger logger, string master);
 }

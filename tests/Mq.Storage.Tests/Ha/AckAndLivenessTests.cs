@@ -181,3 +181,24 @@ public sealed class AckAndLivenessTests
         }
     }
 }
+
+public sealed class OffsetNotifierTests
+{
+    [Test]
+    public async Task A_cancelled_wait_leaves_no_waiter_behind()
+    {
+        var notifier = new Mq.Storage.Threading.OffsetNotifier();
+        for (int i = 0; i < 10; i++)
+        {
+            using var cts = new CancellationTokenSource();
+            var wait = notifier.WaitAsync(100, static () => 0, cts.Token);
+            await cts.CancelAsync();
+            Assert.ThrowsAsync<TaskCanceledException>(async () => await wait);
+        }
+        Assert.That(notifier.WaiterCount, Is.Zero);
+        var done = notifier.WaitAsync(5, static () => 0, CancellationToken.None);
+        notifier.Notify(5);
+        await done;
+        Assert.That(notifier.WaiterCount, Is.Zero);
+    }
+}
