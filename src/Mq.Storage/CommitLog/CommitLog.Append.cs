@@ -166,8 +166,9 @@ internal sealed partial class CommitLog
             {
                 // An empty slave joining a master whose older segments are gone starts its log where the
                 // master's does (RocketMQ creates the first mapped file at that offset the same way).
+                // MaxOffset is published only with the data below, after the first segment set MinOffset,
+                // so the dispatcher never sees an end beyond a log that does not exist yet.
                 _writePosition = physicalOffset;
-                Volatile.Write(ref _maxOffset, physicalOffset);
             }
             if (physicalOffset != _writePosition)
             {
