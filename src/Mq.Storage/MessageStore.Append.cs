@@ -76,7 +76,7 @@ public sealed partial class MessageStore
     public ValueTask WaitForMaxOffsetAsync(long offset, CancellationToken cancellationToken = default) =>
         _commitLog.MaxOffset >= offset
             ? ValueTask.CompletedTask
-            : _commitLog.MaxOffsetNotifier.WaitAsync(offset, () => _commitLog.MaxOffset, cancellationToken);
+            : _commitLog.MaxOffsetNotifier.WaitAsync(offset, _maxOffsetReader, cancellationToken);
 
     /// <inheritdoc />
     public StoredMessage? ReadMessage(long physicalOffset)

@@ -35,6 +35,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     private readonly object _listenersLock = new();
     private readonly long _memoryWindow;
     private readonly string _abortPath;
+    private readonly Func<long> _maxOffsetReader;
     private FlushService? _flush;
     private ITimer? _checkpointTimer;
     private int _checkpointRunning;
@@ -56,6 +57,8 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         _checkpoint = new Checkpoint(provider, Path.Combine(options.StorePathRootDir, "checkpoint"));
         _retention = new RetentionService(this, options, disk, time, _logger);
         _abortPath = Path.Combine(options.StorePathRootDir, "abort");
+        // Cached so an HA write loop waiting for new data does not allocate a delegate per wait.
+        _maxOffsetReader = () => _commitLog.MaxOffset;
         _role = options.BrokerRole;
         long totalMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         _memoryWindow = totalMemory * options.AccessMessageInMemoryMaxRatio / 100;

@@ -8,7 +8,8 @@ public interface IReplicationSink
 
     /// <summary>
     /// Appends raw commit-log bytes at <paramref name="physicalOffset"/>, which must equal
-    /// <see cref="CommitLogMaxOffset"/>; otherwise throws <see cref="InvalidOperationException"/> and writes
+    /// <see cref="CommitLogMaxOffset"/> (or, on an empty log, be a segment start: the log then begins there);
+    /// otherwise throws <see cref="InvalidOperationException"/> and writes
     /// nothing. Complete records are then dispatched to consume queues and index.
     /// </summary>
     void AppendReplicated(long physicalOffset, ReadOnlySpan<byte> data);

@@ -3,6 +3,9 @@ namespace Mq.Storage.Abstractions;
 /// <summary>What an HA master needs: raw committed bytes and a wake-up when more arrive.</summary>
 public interface IReplicationSource
 {
+    /// <summary>Start of the oldest retained commit-log segment (where an empty slave starts).</summary>
+    long CommitLogMinOffset { get; }
+
     /// <summary>End of the committed commit log.</summary>
     long CommitLogMaxOffset { get; }
 

@@ -162,6 +162,14 @@ internal sealed partial class CommitLog
     {
         lock (_writeLock)
         {
+            if (_writePosition == 0 && _segments.Length == 0 && physicalOffset > 0 && physicalOffset % _segmentSize == 0)
+            {
+                // An empty slave joining a master whose older segments are gone starts its log where the
+                // master's does (RocketMQ creates the first mapped file at that offset the same way).
+                // MaxOffset is published only with the data below, after the first segment set MinOffset,
+                // so the dispatcher never sees an end beyond a log that does not exist yet.
+                _writePosition = physicalOffset;
+            }
             if (physicalOffset != _writePosition)
             {
                 throw new InvalidOperationException(

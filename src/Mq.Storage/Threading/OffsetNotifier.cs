@@ -12,6 +12,18 @@ internal sealed class OffsetNotifier
     private volatile bool _hasWaiters;
     private Exception? _closed;
 
+    /// <summary>Waiters still listed (diagnostics and tests).</summary>
+    public int WaiterCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
     public void Notify(long value)
     {
         if (!_hasWaiters)
@@ -49,7 +61,33 @@ internal sealed class OffsetNotifier
         {
             Notify(current());
         }
-        await source.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await source.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Without this a waiter that gives up (an idle HA connection every heartbeat) would stay
+            // listed until the offset finally moves.
+            Remove(source);
+            throw;
+        }
+    }
+
+    private void Remove(TaskCompletionSource source)
+    {
+        lock (_lock)
+        {
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (ReferenceEquals(_waiters[i].Source, source))
+                {
+                    _waiters.RemoveAt(i);
+                    break;
+                }
+            }
+            _hasWaiters = _waiters.Count > 0;
+        }
     }
 
     public void Close()
