@@ -5,7 +5,7 @@ using Mq.Messages;
 using Mq.NameServers;
 using Mq.Protocol;
 using Mq.TestKit;
-using Mq.TestKit.Broker;
+using Mq.TestKit.Brokers;
 
 namespace Mq.Tests.Client;
 

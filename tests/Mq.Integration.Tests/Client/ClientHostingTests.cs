@@ -6,7 +6,7 @@ using Mq.Client;
 using Mq.Hosting;
 using Mq.NameServers;
 using Mq.TestKit;
-using Mq.TestKit.Broker;
+using Mq.TestKit.Brokers;
 
 namespace Mq.Tests.Client;
 

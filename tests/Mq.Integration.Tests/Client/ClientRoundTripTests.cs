@@ -4,17 +4,17 @@ using Mq.Client;
 using Mq.NameServers;
 using Mq.Protocol;
 using Mq.TestKit;
-using Mq.TestKit.Broker;
+using Mq.TestKit.Brokers;
 
 namespace Mq.Tests.Client;
 
 [Category("Integration")]
 public sealed class ClientRoundTripTests
 {
-    private static async Task<(NameServer Ns, Mq.Broker.Broker Broker)> StartClusterAsync(TempDirectory dir, bool autoCreate = true)
+    private static async Task<(NameServer Ns, Mq.Brokers.Broker Broker)> StartClusterAsync(TempDirectory dir, bool autoCreate = true)
     {
         NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
-        Mq.Broker.Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
+        Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
         {
             o.NamesrvAddr = [ns.Address];
             o.AutoCreateTopicEnable = autoCreate;
@@ -38,7 +38,7 @@ public sealed class ClientRoundTripTests
     public async Task Send_then_consume_keeps_tags_keys_properties_and_filters_by_tag()
     {
         using var dir = new TempDirectory();
-        (NameServer ns, Mq.Broker.Broker broker) = await StartClusterAsync(dir);
+        (NameServer ns, Mq.Brokers.Broker broker) = await StartClusterAsync(dir);
         await using (ns)
         await using (broker)
         {
@@ -84,7 +84,7 @@ public sealed class ClientRoundTripTests
     public async Task Many_sends_in_flight_and_large_bodies_are_compressed_and_inflated()
     {
         using var dir = new TempDirectory();
-        (NameServer ns, Mq.Broker.Broker broker) = await StartClusterAsync(dir);
+        (NameServer ns, Mq.Brokers.Broker broker) = await StartClusterAsync(dir);
         await using (ns)
         await using (broker)
         {
@@ -122,7 +122,7 @@ public sealed class ClientRoundTripTests
     public async Task Two_consumers_share_the_queues_and_each_message_is_consumed_once_then_offsets_resume()
     {
         using var dir = new TempDirectory();
-        (NameServer ns, Mq.Broker.Broker broker) = await StartClusterAsync(dir);
+        (NameServer ns, Mq.Brokers.Broker broker) = await StartClusterAsync(dir);
         await using (ns)
         await using (broker)
         {
@@ -182,7 +182,7 @@ public sealed class ClientRoundTripTests
     public async Task Oversize_message_and_unknown_topic_without_auto_create_throw_typed_exceptions()
     {
         using var dir = new TempDirectory();
-        (NameServer ns, Mq.Broker.Broker broker) = await StartClusterAsync(dir, autoCreate: false);
+        (NameServer ns, Mq.Brokers.Broker broker) = await StartClusterAsync(dir, autoCreate: false);
         await using (ns)
         await using (broker)
         {
