@@ -16,6 +16,10 @@ public sealed partial class Broker
         Register(new ClientManageProcessor(this));
         Register(new ConsumerManageProcessor(this));
         Register(new AdminBrokerProcessor(this));
+        Register(new Locks.QueueLockProcessor(this));
+        Register(new Retry.SendMessageBackProcessor(this));
+        Register(new Schedule.DelayOffsetProcessor(this));
+        Register(new Transaction.EndTransactionProcessor(this));
     }
 
     /// <summary>Registers a processor's codes; also the hook other request families (retry, transactions, locks) use.</summary>

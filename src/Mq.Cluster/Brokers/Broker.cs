@@ -42,6 +42,7 @@ public sealed partial class Broker : IAsyncDisposable
         PullHolds = new PullRequestHoldService(this);
         OuterApi = new BrokerOuterApi(this);
         BrokerIP1 = options.ResolveBrokerIP1();
+        InitDelivery();
     }
 
     /// <summary>The settings in effect (a copy).</summary>
@@ -113,6 +114,7 @@ public sealed partial class Broker : IAsyncDisposable
             broker.Topics.Load();
             broker.Groups.Load();
             broker.Offsets.Load();
+            broker.LoadDelivery();
             broker.RegisterProcessors();
         }
         catch
@@ -149,6 +151,7 @@ public sealed partial class Broker : IAsyncDisposable
         Server.ConnectionClosed += OnConnectionClosed;
         PullHolds.Start();
         Topics.Changed += OnTopicsChanged;
+        StartDelivery();
         await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
         _loops.Add(RunPeriodicAsync("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct)));
         _loops.Add(RunPeriodicAsync("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
@@ -233,6 +236,7 @@ public sealed partial class Broker : IAsyncDisposable
         {
             await loop.ConfigureAwait(false);
         }
+        await StopDeliveryAsync().ConfigureAwait(false);
         await PullHolds.StopAsync().ConfigureAwait(false);
         Server.ConnectionClosed -= OnConnectionClosed;
         await Server.StopAsync(cancellationToken).ConfigureAwait(false);

@@ -169,6 +169,19 @@ public sealed class BrokerOptions
     /// <summary>Delay levels (<c>messageDelayLevel</c>). Default <c>1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h</c>.</summary>
     public string MessageDelayLevel { get; set; } = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
 
+    /// <summary>
+    /// Orderly consumers: a queue lock not renewed for this long may be taken by another client
+    /// (<c>rocketmq.broker.rebalance.lockMaxLiveTime</c>). Default 60 s. Risk: shorter than the clients' 20 s
+    /// renewal period lets two consumers process one queue at once.
+    /// </summary>
+    public TimeSpan RebalanceLockMaxLiveTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How often delay-level progress is written to <c>config/delayOffset.json</c> (<c>flushDelayOffsetInterval</c>).
+    /// Default 10 s. Risk: after a crash (not a clean stop) messages delivered since the last write are delivered again.
+    /// </summary>
+    public TimeSpan FlushDelayOffsetInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Remoting settings of the broker's server (frame limits, buffers, shutdown timeout) and of its NameServer client.</summary>
     public Transport.TransportOptions Transport { get; set; } = new();
 
@@ -242,6 +255,8 @@ public sealed class BrokerOptions
         Positive(SyncFlushTimeout, nameof(SyncFlushTimeout));
         Positive(TransactionTimeOut, nameof(TransactionTimeOut));
         Positive(TransactionCheckInterval, nameof(TransactionCheckInterval));
+        Positive(RebalanceLockMaxLiveTime, nameof(RebalanceLockMaxLiveTime));
+        Positive(FlushDelayOffsetInterval, nameof(FlushDelayOffsetInterval));
         if (ShortPollingTimeMills <= 0)
         {
             errors.Add($"ShortPollingTimeMills must be positive (was {ShortPollingTimeMills}).");

@@ -82,9 +82,9 @@ internal sealed partial class SendMessageProcessor
         if (put.IsCompletedSuccessfully)
         {
             AppendResult result = put.Result;
-            return Done(PutResponse(request, result, message.QueueId, null));
+            return Done(PutResponse(request, result, queueId, null));
         }
-        return AwaitPut(put, request, message.QueueId);
+        return AwaitPut(put, request, queueId);
     }
 
     private ValueTask<RemotingCommand?> SendBatch(RemotingConnection connection, RemotingCommand request, SendContext context, CancellationToken cancellationToken)

@@ -1,0 +1,86 @@
+using Mq.Transport;
+
+namespace Mq.Client;
+
+/// <summary>Settings shared by producers and consumers (Java <c>ClientConfig</c>).</summary>
+public abstract class ClientOptions
+{
+    /// <summary>
+    /// NameServer addresses (<c>host:port</c>). The client uses one and fails over to the next when it does
+    /// not answer. Required. Risk: a single address makes routes unavailable while that NameServer is down.
+    /// </summary>
+    public List<string> NameServerAddresses { get; set; } = [];
+
+    /// <summary>
+    /// Instance name, the part after '@' in the client id. Default null: <c>pid#random</c>, unique per client
+    /// object so containers (pid 1 everywhere) and several clients in one process never share a client id.
+    /// Risk: two processes with the same explicit name and IP break rebalancing.
+    /// </summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary>
+    /// The IP put in the client id. Default null: the first non-loopback IPv4 that is not 192.168.x
+    /// (Java's rule), else the last IPv4 found, else loopback.
+    /// </summary>
+    public string? ClientIp { get; set; }
+
+    /// <summary>How often routes are refreshed from the NameServer. Default 30 s (Java). Risk: longer means slower reaction to new brokers.</summary>
+    public TimeSpan PollNameServerInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often heartbeats go to every broker. Default 30 s (Java). Risk: brokers expire clients silent for 120 s.</summary>
+    public TimeSpan HeartbeatBrokerInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of administrative requests (routes, offsets, heartbeats). Default 3 s (Java <c>mqClientApiTimeout</c>).</summary>
+    public TimeSpan ClientApiTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Connection settings. Default <see cref="TransportOptions"/> defaults.</summary>
+    public TransportOptions Transport { get; set; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a setting is invalid.</summary>
+    public virtual void Validate()
+    {
+        if (NameServerAddresses is null || NameServerAddresses.Count == 0)
+        {
+            throw new ArgumentException("NameServerAddresses must list at least one host:port.");
+        }
+        foreach (string address in NameServerAddresses)
+        {
+            if (string.IsNullOrWhiteSpace(address) || address.LastIndexOf(':') <= 0)
+            {
+                throw new ArgumentException("NameServer address '" + address + "' is not host:port.");
+            }
+        }
+        if (InstanceName is not null && (InstanceName.Length == 0 || InstanceName.Contains('@', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("InstanceName must be non-empty and must not contain '@'.");
+        }
+        Positive(PollNameServerInterval, nameof(PollNameServerInterval));
+        Positive(HeartbeatBrokerInterval, nameof(HeartbeatBrokerInterval));
+        Positive(ClientApiTimeout, nameof(ClientApiTimeout));
+        ArgumentNullException.ThrowIfNull(Transport);
+        Transport.Validate();
+    }
+
+    private protected static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException(name + " must be positive.");
+        }
+    }
+
+    private protected static void ValidGroup(string group, string name)
+    {
+        if (string.IsNullOrWhiteSpace(group) || group.Length > 255)
+        {
+            throw new ArgumentException(name + " must be 1..255 characters.");
+        }
+        foreach (char c in group)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '%' or '|' or '_' or '-'))
+            {
+                throw new ArgumentException(name + " '" + group + "' may only contain letters, digits, '%', '|', '_' and '-'.");
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using Mq.Messages;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+
+namespace Mq.Client;
+
+// The pull loop of one queue (RocketMQ DefaultMQPushConsumerImpl.pullMessage + PullAPIWrapper, §6.3).
+public sealed partial class PushConsumer
+{
+    private const int SysFlagCommitOffset = 0x1;
+    private const int SysFlagSuspend = 0x2;
+
+    private async Task PullLoopAsync(ProcessQueue processQueue, long nextOffset)
+    {
+        MessageQueue queue = processQueue.Queue;
+        CancellationToken stop = processQueue.Stop.Token;
+        SubscriptionData subscription = _subscriptions[queue.Topic];
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                // Flow control: pause while the queue caches too much (Java delays 50 ms and checks again;
+                // here the loop wakes when a consumed message frees space).
+                if (processQueue.Count > Options.PullThresholdForQueue || processQueue.Bytes > Options.PullThresholdSizeForQueue
+                    || processQueue.Span > Options.ConsumeConcurrentlyMaxSpan)
+                {
+                    await processQueue.WaitForSpaceAsync(TimeSpan.FromMilliseconds(50), stop).ConfigureAwait(false);
+                    continue;
+                }
+                string address = BrokerAddress(queue);
+                long commitOffset = _offsets.TryGetValue(queue, out long committed) ? committed : 0;
+                int sysFlag = SysFlagSuspend | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 ? SysFlagCommitOffset : 0);
+                var header = new PullMessageRequestHeader
+                {
+                    ConsumerGroup = Options.ConsumerGroup,
+                    Topic = queue.Topic,
+                    QueueId = queue.QueueId,
+                    QueueOffset = nextOffset,
+                    MaxMsgNums = Options.PullBatchSize,
+                    SysFlag = sysFlag,
+                    CommitOffset = commitOffset,
+                    SuspendTimeoutMillis = (long)Options.BrokerSuspendMaxTime.TotalMilliseconds,
+                    SubVersion = subscription.SubVersion,
+                    ExpressionType = "TAG",
+                };
+                using RemotingCommand response = await _client.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.PullMessage, header),
+                    Options.ConsumerTimeoutWhenSuspend, "PULL_MESSAGE", stop).ConfigureAwait(false);
+                switch (response.Code)
+                {
+                    case ResponseCode.Success:
+                    {
+                        var result = response.DecodeHeader<PullMessageResponseHeader>();
+                        List<DecodedMessage> records = MessageDecoder.DecodeAll(response.Body.Span);
+                        _client.Metrics.Lag.Record(result.MaxOffset - result.NextBeginOffset);
+                        nextOffset = result.NextBeginOffset;
+                        Dispatch(processQueue, subscription, records);
+                        break;
+                    }
+                    case ResponseCode.PullNotFound:
+                    case ResponseCode.PullRetryImmediately:
+                    {
+                        var result = response.DecodeHeader<PullMessageResponseHeader>();
+                        nextOffset = result.NextBeginOffset;
+                        // "correctTagsOffset": nothing cached, so the filtered-out range counts as consumed.
+                        if (processQueue.Count == 0)
+                        {
+                            _offsets[queue] = nextOffset;
+                        }
+                        break;
+                    }
+                    case ResponseCode.PullOffsetMoved:
+                    {
+                        var result = response.DecodeHeader<PullMessageResponseHeader>();
+                        _client.Logger.OffsetIllegal(queue.ToString(), result.NextBeginOffset);
+                        nextOffset = result.NextBeginOffset;
+                        _offsets[queue] = nextOffset;
+                        await PersistAsync(queue, waitForAck: false, stop).ConfigureAwait(false);
+                        break;
+                    }
+                    default:
+                        throw ClientErrors.FromResponse(response, address, "PULL_MESSAGE");
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is MqClientException or InvalidDataException)
+            {
+                _client.Logger.PullFailed(ex, queue.ToString());
+                TimeSpan delay = ex is MqClientException { ResponseCode: 215 } ? TimeSpan.FromMilliseconds(20) : Options.PullTimeDelayWhenException;
+                try
+                {
+                    await Task.Delay(delay, _client.Time, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Dispatch(ProcessQueue processQueue, SubscriptionData subscription, List<DecodedMessage> records)
+    {
+        MessageQueue queue = processQueue.Queue;
+        foreach (DecodedMessage record in records)
+        {
+            if (!SubscriptionParser.Matches(subscription, record.Tags))
+            {
+                continue;
+            }
+            ReceivedMessage message = ReceivedMessage.FromRecord(record, queue.BrokerName, _retryTopic);
+            processQueue.Add(message.QueueOffset, record.Body.Length);
+            _client.Metrics.Received.Add(1);
+            Interlocked.Increment(ref _inFlightHandlers);
+            _ = ConsumeAsync(processQueue, message);
+        }
+        if (processQueue.Count == 0 && records.Count > 0)
+        {
+            // Everything was filtered out on the client: the pulled range counts as consumed.
+            _offsets[queue] = records[^1].QueueOffset + 1;
+        }
+    }
+
+    private async Task ConsumeAsync(ProcessQueue processQueue, ReceivedMessage message)
+    {
+        await _consumeSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var context = new ConsumeContext(processQueue.Queue, Options.ConsumerGroup);
+            ConsumeResult result;
+            long started = Stopwatch.GetTimestamp();
+            using (Activity? activity = _client.Metrics.Activities.StartActivity("receive " + message.Topic, ActivityKind.Consumer,
+                message.Property(ClientMetrics.TraceParentProperty)))
+            {
+                activity?.SetTag("messaging.system", "rocketmq");
+                activity?.SetTag("messaging.message.id", message.MessageId);
+                try
+                {
+                    result = await _handler.HandleAsync(message, context, _hardStop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    _client.Logger.HandlerFailed(ex, message.MessageId);
+                    result = ConsumeResult.ReconsumeLater;
+                }
+            }
+            _client.Metrics.ConsumeLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
+            if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
+                && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))
+            {
+                // Neither the broker nor the retry topic took it: redeliver locally in 5 s (Java).
+                _ = RedeliverLaterAsync(processQueue, message);
+                return;
+            }
+            long offset = processQueue.Remove(message.QueueOffset);
+            if (offset >= 0 && !processQueue.Dropped)
+            {
+                _offsets[processQueue.Queue] = offset;
+            }
+            Interlocked.Decrement(ref _inFlightHandlers);
+        }
+        finally
+        {
+            _consumeSlots.Release();
+        }
+    }
+
+    private async Task RedeliverLaterAsync(ProcessQueue processQueue, ReceivedMessage message)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), _client.Time, processQueue.Stop.Token).ConfigureAwait(false);
+            await ConsumeAsync(processQueue, message).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _inFlightHandlers);
+        }
+    }
+
+    // CONSUMER_SEND_MSG_BACK, then a resend to %RETRY%group (RocketMQ sendMessageBack, §9.4).
+    private async Task<bool> SendBackAsync(ReceivedMessage message, int delayLevel)
+    {
+        int maxReconsume = Options.MaxReconsumeTimes < 0 ? 16 : Options.MaxReconsumeTimes;
+        try
+        {
+            string address = BrokerAddress(new MessageQueue(message.Topic, message.BrokerName, message.QueueId));
+            var header = new ConsumerSendMsgBackRequestHeader
+            {
+                Offset = message.CommitLogOffset,
+                Group = Options.ConsumerGroup,
+                DelayLevel = delayLevel,
+                OriginMsgId = message.MessageId,
+                OriginTopic = message.Topic,
+                UnitMode = false,
+                MaxReconsumeTimes = maxReconsume,
+            };
+            using RemotingCommand response = await _client.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.ConsumerSendMsgBack, header),
+                Options.ClientApiTimeout, "CONSUMER_SEND_MSG_BACK", CancellationToken.None).ConfigureAwait(false);
+            if (response.Code == ResponseCode.Success)
+            {
+                return true;
+            }
+            throw ClientErrors.FromResponse(response, address, "CONSUMER_SEND_MSG_BACK");
+        }
+        catch (MqClientException ex)
+        {
+            try
+            {
+                var retry = new Message(_retryTopic, message.Body);
+                foreach (KeyValuePair<string, string> property in message.Properties)
+                {
+                    retry.SetPropertyInternal(property.Key, property.Value);
+                }
+                retry.SetPropertyInternal(MessageConst.RetryTopic, message.Property(MessageConst.RetryTopic) ?? message.Topic);
+                retry.SetPropertyInternal(MessageConst.OriginMessageId, message.Property(MessageConst.OriginMessageId) ?? message.MessageId);
+                retry.SetPropertyInternal(MessageConst.ReconsumeTime, (message.ReconsumeTimes + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                retry.SetPropertyInternal(MessageConst.MaxReconsumeTimes, maxReconsume.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                retry.DelayTimeLevel = 3 + message.ReconsumeTimes;
+                await _sendBackProducer.SendAsync(retry, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (MqClientException fallback)
+            {
+                _client.Logger.SendBackFailed(new AggregateException(ex, fallback), message.MessageId);
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Mq.Protocol.Body;
+
+namespace Mq.Client;
+
+/// <summary>
+/// Pulls messages with long polling and hands them to a handler (Java <c>DefaultMQPushConsumer</c>,
+/// concurrent mode). In cluster mode the group's consumers share the queues (rebalanced every 20 s and
+/// when the broker reports a membership change) and offsets live on the broker; in broadcast mode every
+/// consumer reads every queue and offsets live in a local file. <see cref="DisposeAsync"/> stops
+/// gracefully: pulling stops, in-flight handlers finish, offsets are committed, the client unregisters.
+/// </summary>
+public sealed partial class PushConsumer : IAsyncDisposable
+{
+    private readonly ClientInstance _client;
+    private readonly IMessageHandler _handler;
+    private readonly Dictionary<string, SubscriptionData> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<MessageQueue, ProcessQueue> _processQueues = new();
+    private readonly ConcurrentDictionary<MessageQueue, long> _offsets = new();
+    private readonly SemaphoreSlim _consumeSlots;
+    private readonly SemaphoreSlim _rebalanceSignal = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly Producer _sendBackProducer;
+    private readonly string _retryTopic;
+    private Task? _rebalanceLoop;
+    private Task? _persistLoop;
+    private int _inFlightHandlers;
+    private int _state;
+
+    /// <summary>Creates a consumer; nothing happens until <see cref="StartAsync"/>.</summary>
+    public PushConsumer(ConsumerOptions options, IMessageHandler handler, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        Options = options;
+        _handler = handler;
+        _client = new ClientInstance(options, loggerFactory, timeProvider, meterFactory) { };
+        _client.Consumer = this;
+        _consumeSlots = new SemaphoreSlim(options.ConsumeParallelism, options.ConsumeParallelism);
+        _retryTopic = "%RETRY%" + options.ConsumerGroup;
+        foreach (KeyValuePair<string, string> subscription in options.Subscriptions)
+        {
+            _subscriptions[subscription.Key] = SubscriptionParser.Parse(subscription.Key, subscription.Value, _client.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        if (options.MessageModel == ConsumerMessageModel.Clustering)
+        {
+            _subscriptions[_retryTopic] = SubscriptionParser.Parse(_retryTopic, "*", _client.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        _sendBackProducer = new Producer(new ProducerOptions
+        {
+            NameServerAddresses = options.NameServerAddresses,
+            ProducerGroup = "CLIENT_INNER_PRODUCER",
+            SendTimeout = options.ClientApiTimeout,
+        }, _client);
+    }
+
+    /// <summary>Creates a consumer calling <paramref name="handler"/> for each message.</summary>
+    public PushConsumer(ConsumerOptions options, Func<ReceivedMessage, ConsumeContext, CancellationToken, ValueTask<ConsumeResult>> handler,
+        ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
+        : this(options, new DelegateHandler(handler ?? throw new ArgumentNullException(nameof(handler))), loggerFactory, timeProvider, meterFactory)
+    {
+    }
+
+    /// <summary>The options (validated; do not change after start).</summary>
+    public ConsumerOptions Options { get; }
+
+    /// <summary>The consumer group.</summary>
+    public string Group => Options.ConsumerGroup;
+
+    /// <summary>This client's id (<c>ip@instance</c>), as brokers see it.</summary>
+    public string ClientId => _client.ClientId;
+
+    /// <summary>The queues this consumer currently pulls.</summary>
+    public IReadOnlyCollection<MessageQueue> AssignedQueues => [.. _processQueues.Keys];
+
+    /// <summary>
+    /// Starts: learns the routes of the subscribed topics, heartbeats to every broker, rebalances, then
+    /// pulls. Fails when a subscribed topic has no route.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The consumer was already started.");
+        }
+        if (Options.MessageModel == ConsumerMessageModel.Broadcasting)
+        {
+            LoadLocalOffsets();
+        }
+        foreach (string topic in _subscriptions.Keys)
+        {
+            _client.TrackTopic(topic);
+            TopicRouteData? route = await _client.UpdateRouteAsync(topic, cancellationToken).ConfigureAwait(false);
+            if (route is null && !string.Equals(topic, _retryTopic, StringComparison.Ordinal))
+            {
+                throw ClientErrors.NoRoute(topic);
+            }
+        }
+        _client.Start();
+        await _client.SendHeartbeatToAllBrokersAsync(cancellationToken).ConfigureAwait(false);
+        // The heartbeat created %RETRY%group on the brokers; learn its route now.
+        if (_client.CachedRoute(_retryTopic) is null && _subscriptions.ContainsKey(_retryTopic))
+        {
+            await _client.UpdateRouteAsync(_retryTopic, cancellationToken).ConfigureAwait(false);
+        }
+        await RebalanceAsync(cancellationToken).ConfigureAwait(false);
+        _rebalanceLoop = Task.Run(RebalanceLoopAsync, CancellationToken.None);
+        _persistLoop = Task.Run(PersistLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Asks for a rebalance now (NOTIFY_CONSUMER_IDS_CHANGED does this).</summary>
+    public void RequestRebalance()
+    {
+        if (_rebalanceSignal.CurrentCount == 0)
+        {
+            try
+            {
+                _rebalanceSignal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Stops gracefully (see the type's remarks).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (Task? loop in new[] { _rebalanceLoop, _persistLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        foreach (ProcessQueue queue in _processQueues.Values)
+        {
+            await queue.Stop.CancelAsync().ConfigureAwait(false);
+            if (queue.PullLoop is { } pull)
+            {
+                await pull.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        // In-flight handlers finish (bounded by ShutdownTimeout; then their token fires).
+        long deadline = _client.Time.GetTimestamp();
+        while (Volatile.Read(ref _inFlightHandlers) > 0)
+        {
+            if (_client.Time.GetElapsedTime(deadline) > Options.ShutdownTimeout)
+            {
+                await _hardStop.CancelAsync().ConfigureAwait(false);
+                break;
+            }
+            await _consumeSlots.WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+            _consumeSlots.Release();
+        }
+        await PersistAllAsync(waitForAck: true, CancellationToken.None).ConfigureAwait(false);
+        using (var timeout = new CancellationTokenSource(Options.ClientApiTimeout * 2))
+        {
+            await _client.UnregisterAsync(null, Options.ConsumerGroup, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        await _client.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _hardStop.Dispose();
+    }
+
+    internal void AddHeartbeat(HeartbeatData data)
+    {
+        var consumer = new ConsumerData
+        {
+            GroupName = Options.ConsumerGroup,
+            ConsumeType = ConsumeType.ConsumePassively,
+            MessageModel = Options.MessageModel == ConsumerMessageModel.Broadcasting ? MessageModel.Broadcasting : MessageModel.Clustering,
+            ConsumeFromWhere = Options.ConsumeFromWhere switch
+            {
+                ConsumeStartPoint.FirstOffset => ConsumeFromWhere.ConsumeFromFirstOffset,
+                ConsumeStartPoint.Timestamp => ConsumeFromWhere.ConsumeFromTimestamp,
+                _ => ConsumeFromWhere.ConsumeFromLastOffset,
+            },
+        };
+        foreach (SubscriptionData subscription in _subscriptions.Values)
+        {
+            consumer.SubscriptionDataSet.Add(subscription);
+        }
+        data.ConsumerDataSet.Add(consumer);
+        data.ProducerDataSet.Add(new ProducerData { GroupName = "CLIENT_INNER_PRODUCER" });
+    }
+
+    private sealed class DelegateHandler(Func<ReceivedMessage, ConsumeContext, CancellationToken, ValueTask<ConsumeResult>> handler) : IMessageHandler
+    {
+        public ValueTask<ConsumeResult> HandleAsync(ReceivedMessage message, ConsumeContext context, CancellationToken cancellationToken) =>
+            handler(message, context, cancellationToken);
+    }
+}

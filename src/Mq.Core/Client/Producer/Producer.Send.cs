@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using Mq.Common;
+using Mq.Messages;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+
+namespace Mq.Client;
+
+public sealed partial class Producer
+{
+    /// <summary>Sends <paramref name="message"/> and awaits the broker's acknowledgement, retrying on another broker (see <see cref="ProducerOptions.RetryTimesWhenSendFailed"/>).</summary>
+    /// <exception cref="MqClientException">The broker refused the message (code and remark), or every attempt failed.</exception>
+    public Task<SendResult> SendAsync(Message message, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotRunning();
+        return SendWithRetriesAsync(message, null, oneway: false, cancellationToken)!;
+    }
+
+    /// <summary>Sends to one given queue (no retry on another queue).</summary>
+    public Task<SendResult> SendAsync(Message message, MessageQueue queue, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotRunning();
+        ArgumentNullException.ThrowIfNull(queue);
+        return SendToQueueAsync(message, (_, _) => queue, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends to the queue <paramref name="selector"/> picks from the topic's writable queues (ordered send;
+    /// no retry on another queue, as Java's <c>send(msg, selector, arg)</c>).
+    /// </summary>
+    public Task<SendResult> SendAsync(Message message, Func<IReadOnlyList<MessageQueue>, Message, MessageQueue> selector, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotRunning();
+        ArgumentNullException.ThrowIfNull(selector);
+        return SendToQueueAsync(message, selector, cancellationToken);
+    }
+
+    /// <summary>Sends without waiting for the broker (no acknowledgement, no retry).</summary>
+    public Task SendOnewayAsync(Message message, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotRunning();
+        return SendWithRetriesAsync(message, null, oneway: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends several messages of one topic in one request (§4.5): they land in one queue with consecutive
+    /// offsets. Delay levels and retry topics are refused; bodies are not compressed.
+    /// </summary>
+    public async Task<SendResult> SendBatchAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotRunning();
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            throw ClientErrors.MessageIllegal("a batch needs at least one message");
+        }
+        string topic = messages[0].Topic;
+        var ids = new string[messages.Count];
+        using var body = new MemoryStream();
+        for (int i = 0; i < messages.Count; i++)
+        {
+            Message message = messages[i];
+            Validate(message);
+            if (!string.Equals(message.Topic, topic, StringComparison.Ordinal) || message.DelayTimeLevel > 0 || topic.StartsWith("%RETRY%", StringComparison.Ordinal))
+            {
+                throw ClientErrors.MessageIllegal("batch messages must share one topic, have no delay level and not target a retry topic");
+            }
+            ids[i] = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? _client.Ids.Next();
+            byte[] properties = EncodeProperties(message, ids[i], includeWait: false);
+            WriteBatchRecord(body, message, properties);
+        }
+        if (body.Length > Options.MaxMessageSize)
+        {
+            throw ClientErrors.MessageIllegal("the batch is " + body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is " + Options.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var batch = new OutgoingMessage(topic, body.ToArray(), 0, 0, Encoding.UTF8.GetBytes(messages[0].WaitStoreMessageOk ? "WAIT\u0001true" : "WAIT\u0001false"), string.Join(',', ids), Batch: true);
+        return (await SendKernelWithRetriesAsync(batch, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<SendResult> SendToQueueAsync(Message message, Func<IReadOnlyList<MessageQueue>, Message, MessageQueue> selector, CancellationToken cancellationToken)
+    {
+        TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
+        MessageQueue queue = selector(info.Queues, message) ?? throw new ArgumentException("The selector returned no queue.", nameof(selector));
+        OutgoingMessage outgoing = Prepare(message, 0);
+        return (await SendKernelWithRetriesAsync(outgoing, queue, oneway: false, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<SendResult?> SendWithRetriesAsync(Message message, MessageQueue? fixedQueue, bool oneway, CancellationToken cancellationToken)
+    {
+        if (message.ShardingKey is { } key && fixedQueue is null)
+        {
+            TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
+            fixedQueue = SelectByShardingKey(info.Queues, key);
+        }
+        OutgoingMessage outgoing = Prepare(message, 0);
+        return await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The hash selector (Java <c>SelectMessageQueueByHash</c>): <c>abs(hashCode(key) % count)</c>.</summary>
+    internal static MessageQueue SelectByShardingKey(IReadOnlyList<MessageQueue> queues, string key)
+    {
+        if (queues.Count == 0)
+        {
+            throw ClientErrors.SendFailed(0, null, ResponseCode.TopicNotExist);
+        }
+        int value = JavaHash.StringHashCode(key) % queues.Count;
+        return queues[value < 0 ? -value : value];
+    }
+
+    internal readonly record struct OutgoingMessage(string Topic, byte[] Body, int SysFlag, int Flag, byte[] Properties, string MessageId,
+        bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null);
+
+    internal OutgoingMessage Prepare(Message message, int extraSysFlag)
+    {
+        Validate(message);
+        string id = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? _client.Ids.Next();
+        byte[] body = message.Body.ToArray();
+        int sysFlag = extraSysFlag;
+        if (body.Length >= Options.CompressBodyOverBytes)
+        {
+            body = Compress(body, Options.CompressLevel);
+            // COMPRESSED | ZLIB type, as Java 4.9.8 producers set it.
+            sysFlag |= MessageSysFlag.Compressed | 0x300;
+        }
+        int? reconsumeTimes = null;
+        int? maxReconsume = null;
+        if (message.Topic.StartsWith("%RETRY%", StringComparison.Ordinal))
+        {
+            // Java sendKernelImpl moves these two properties into header fields j and l.
+            if (message.Property(MessageConst.ReconsumeTime) is { } r && int.TryParse(r, System.Globalization.CultureInfo.InvariantCulture, out int rv))
+            {
+                reconsumeTimes = rv;
+                message.RemoveProperty(MessageConst.ReconsumeTime);
+            }
+            if (message.Property(MessageConst.MaxReconsumeTimes) is { } m && int.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out int mv))
+            {
+                maxReconsume = mv;
+                message.RemoveProperty(MessageConst.MaxReconsumeTimes);
+            }
+        }
+        return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, EncodeProperties(message, id, includeWait: true), id, false, reconsumeTimes, maxReconsume);
+    }
+
+    private void Validate(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (string.IsNullOrEmpty(message.Topic) || message.Topic.Length > 127)
+        {
+            throw ClientErrors.MessageIllegal("the topic must be 1..127 characters");
+        }
+        foreach (char c in message.Topic)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '%' or '|' or '_' or '-'))
+            {
+                throw ClientErrors.MessageIllegal("the topic '" + message.Topic + "' may only contain letters, digits, '%', '|', '_' and '-'");
+            }
+        }
+        if (message.Body.Length == 0)
+        {
+            throw ClientErrors.MessageIllegal("the message body is empty");
+        }
+        if (message.Body.Length > Options.MaxMessageSize)
+        {
+            throw ClientErrors.MessageIllegal("the message body is " + message.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + " bytes; the limit (ProducerOptions.MaxMessageSize) is " + Options.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static byte[] EncodeProperties(Message message, string uniqueId, bool includeWait)
+    {
+        var properties = new List<KeyValuePair<string, string>>(message.Properties.Count + 3);
+        foreach (KeyValuePair<string, string> pair in message.Properties)
+        {
+            if (!string.Equals(pair.Key, MessageConst.UniqueClientMessageIdKeyIndex, StringComparison.Ordinal)
+                && !string.Equals(pair.Key, MessageConst.WaitStoreMsgOk, StringComparison.Ordinal))
+            {
+                properties.Add(pair);
+            }
+        }
+        if (includeWait)
+        {
+            properties.Add(new(MessageConst.WaitStoreMsgOk, message.WaitStoreMessageOk ? "true" : "false"));
+        }
+        properties.Add(new(MessageConst.UniqueClientMessageIdKeyIndex, uniqueId));
+        if (Activity.Current is { } activity && activity.IdFormat == ActivityIdFormat.W3C && !message.Properties.ContainsKey(ClientMetrics.TraceParentProperty))
+        {
+            properties.Add(new(ClientMetrics.TraceParentProperty, activity.Id!));
+        }
+        byte[] encoded = MessageProperties.Encode(properties);
+        if (encoded.Length > MessageProperties.MaxLength)
+        {
+            throw ClientErrors.MessageIllegal("the properties take " + encoded.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is 32767");
+        }
+        return encoded;
+    }
+
+    // RocketMQ MessageDecoder.encodeMessage (batch element, §4.5): magic and CRC are zero, the broker fills them.
+    private static void WriteBatchRecord(MemoryStream output, Message message, byte[] properties)
+    {
+        int bodyLength = message.Body.Length;
+        int total = 4 + 4 + 4 + 4 + 4 + bodyLength + 2 + properties.Length;
+        Span<byte> head = stackalloc byte[20];
+        BinaryPrimitives.WriteInt32BigEndian(head, total);
+        BinaryPrimitives.WriteInt32BigEndian(head[4..], 0);
+        BinaryPrimitives.WriteInt32BigEndian(head[8..], 0);
+        BinaryPrimitives.WriteInt32BigEndian(head[12..], message.Flag);
+        BinaryPrimitives.WriteInt32BigEndian(head[16..], bodyLength);
+        output.Write(head);
+        output.Write(message.Body.Span);
+        Span<byte> propertiesLength = stackalloc byte[2];
+        BinaryPrimitives.WriteInt16BigEndian(propertiesLength, (short)properties.Length);
+        output.Write(propertiesLength);
+        output.Write(properties);
+    }
+
+    internal static byte[] Compress(byte[] body, int level)
+    {
+        using var output = new MemoryStream(body.Length / 2 + 16);
+        using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+        {
+            zlib.Write(body);
+        }
+        return output.ToArray();
+    }
+}

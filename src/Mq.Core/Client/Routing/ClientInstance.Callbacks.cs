@@ -1,0 +1,46 @@
+using Mq.Messages;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+using Mq.Transport;
+
+namespace Mq.Client;
+
+// Broker → client requests (RocketMQ ClientRemotingProcessor, §3.5).
+internal sealed partial class ClientInstance
+{
+    private void RegisterCallbacks()
+    {
+        Remoting.RegisterHandler(RequestCode.NotifyConsumerIdsChanged, (_, request, _) =>
+        {
+            Consumer?.RequestRebalance();
+            return new ValueTask<RemotingCommand?>(request.IsOneway ? null : RemotingCommand.CreateResponse(request, ResponseCode.Success));
+        });
+        Remoting.RegisterHandler(RequestCode.CheckTransactionState, (connection, request, cancellationToken) =>
+        {
+            Producer? producer = Producer;
+            if (producer is not null)
+            {
+                var header = request.DecodeHeader<CheckTransactionStateRequestHeader>();
+                DecodedMessage record = MessageDecoder.Decode(request.Body.Span);
+                // The check runs off the receive loop: the application's handler may take its time.
+                _ = Task.Run(() => producer.CheckTransactionStateAsync(connection.RemoteAddress, header, record), CancellationToken.None);
+            }
+            return new ValueTask<RemotingCommand?>(request.IsOneway ? null : RemotingCommand.CreateResponse(request, ResponseCode.Success));
+        });
+        Remoting.RegisterHandler(RequestCode.ResetConsumerClientOffset, (_, request, _) =>
+        {
+            var header = request.DecodeHeader<ResetOffsetRequestHeader>();
+            PushConsumer? consumer = Consumer;
+            if (consumer is not null && request.Body.Length > 0 && string.Equals(consumer.Group, header.Group, StringComparison.Ordinal))
+            {
+                ResetOffsetBody body = ResetOffsetBody.Decode(request.Body.Span);
+                consumer.ResetOffsets(header.Topic, body.OffsetTable);
+            }
+            return new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.Success));
+        });
+        // Admin tooling only; a minimal client may refuse it (§3.5).
+        Remoting.RegisterHandler(RequestCode.GetConsumerRunningInfo, static (_, request, _) =>
+            new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.RequestCodeNotSupported, "GET_CONSUMER_RUNNING_INFO is not supported by the .NET client")));
+    }
+}
