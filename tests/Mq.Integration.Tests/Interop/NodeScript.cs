@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Mq.Tests.Interop;
+
+/// <summary>
+/// One running <c>node tests/interop/&lt;script&gt;.js</c>: JSON lines from its stdout as they come, stderr kept for
+/// failure messages, stdin closed to ask it to stop, killed on dispose.
+/// </summary>
+internal sealed class NodeScript : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<JsonElement> _lines = Channel.CreateUnbounded<JsonElement>();
+    private readonly StringBuilder _stderr = new();
+    private readonly Task _stdoutPump;
+
+    private NodeScript(Process process)
+    {
+        _process = process;
+        _stdoutPump = PumpAsync();
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>The folder holding package.json and the scripts.</summary>
+    public static string InteropDirectory
+    {
+        get
+        {
+            string? dir = AppContext.BaseDirectory;
+            while (dir is not null && !File.Exists(Path.Combine(dir, "Mq.sln")))
+            {
+                dir = Path.GetDirectoryName(dir);
+            }
+            return dir is null ? throw new InvalidOperationException("Mq.sln not found above " + AppContext.BaseDirectory)
+                : Path.Combine(dir, "tests", "interop");
+        }
+    }
+
+    /// <summary>Fails the test (never skips it) when node or the ali-ons package is missing.</summary>
+    public static void RequireNodeAndAliOns()
+    {
+        string package = Path.Combine(InteropDirectory, "node_modules", "ali-ons", "package.json");
+        if (!File.Exists(package))
+        {
+            Assert.Fail($"The npm package ali-ons is not installed: run 'npm install --no-package-lock' in {InteropDirectory} (.ci/run does it).");
+        }
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
+            probe.WaitForExit(10_000);
+            if (probe.ExitCode != 0)
+            {
+                Assert.Fail("'node --version' failed: interop tests need Node.js 18+ on PATH.");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Assert.Fail("Node.js is not on PATH (interop tests need it): " + e.Message);
+        }
+    }
+
+    public static NodeScript Start(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = InteropDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(script);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return new NodeScript(Process.Start(info) ?? throw new InvalidOperationException("node did not start"));
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line.StartsWith('{'))
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    _lines.Writer.TryWrite(doc.RootElement.Clone());
+                }
+            }
+        }
+        finally
+        {
+            _lines.Writer.TryComplete();
+        }
+    }
+
+    public async Task WriteStdinAndCloseAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text).ConfigureAwait(false);
+        _process.StandardInput.Close();
+    }
+
+    public void CloseStdin() => _process.StandardInput.Close();
+
+    /// <summary>Next JSON line, failing the test with the script's stderr when it ends or the deadline passes.</summary>
+    public async Task<JsonElement> NextAsync(CancellationToken deadline)
+    {
+        try
+        {
+            if (await _lines.Reader.WaitToReadAsync(deadline).ConfigureAwait(false) && _lines.Reader.TryRead(out JsonElement line))
+            {
+                if (line.GetProperty("event").GetString() == "error")
+                {
+                    Assert.Fail("node script failed: " + line.GetProperty("message").GetString() + "\n" + Stderr);
+                }
+                return line;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail("node script timed out; stderr:\n" + Stderr);
+        }
+        Assert.Fail($"node script ended (exit {(_process.HasExited ? _process.ExitCode : -1)}); stderr:\n" + Stderr);
+        return default;
+    }
+
+    /// <summary>Reads lines until one has <c>event == name</c>.</summary>
+    public async Task<JsonElement> WaitForAsync(string name, CancellationToken deadline, Action<JsonElement>? others = null)
+    {
+        while (true)
+        {
+            JsonElement line = await NextAsync(deadline).ConfigureAwait(false);
+            if (line.GetProperty("event").GetString() == name)
+            {
+                return line;
+            }
+            others?.Invoke(line);
+        }
+    }
+
+    public bool TryRead(out JsonElement line) => _lines.Reader.TryRead(out line);
+
+    public async Task<int> WaitForExitAsync(CancellationToken deadline)
+    {
+        await _process.WaitForExitAsync(deadline).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        try
+        {
+            await _stdoutPump.ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,107 @@
+using Mq.Brokers;
+using Mq.Server;
+using Mq.Storage;
+
+namespace Mq.Tests.Server;
+
+[TestFixture]
+public sealed class BrokerConfTests
+{
+    private const string Conf = """
+        # Apache RocketMQ broker.conf
+        brokerClusterName = ProdCluster
+        brokerName=broker-b
+        brokerId=0
+        ! also a comment
+        namesrvAddr=10.0.0.1:9876;10.0.0.2:9876
+        brokerIP1=10.0.0.5
+        listenPort=10921
+        storePathRootDir=/data/rocketmq/store
+        brokerRole=SYNC_MASTER
+        flushDiskType=SYNC_FLUSH
+        autoCreateTopicEnable=false
+        deleteWhen=04
+        messageDelayLevel=1s 2s
+        """;
+
+    [Test]
+    public void Parse_ReadsKeyValueLines_SkipsComments()
+    {
+        Dictionary<string, string> values = BrokerConf.Parse(Conf.Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        Assert.That(values["brokerClusterName"], Is.EqualTo("ProdCluster"));
+        Assert.That(values["messageDelayLevel"], Is.EqualTo("1s 2s"));
+        Assert.That(values, Has.Count.EqualTo(12));
+    }
+
+    [Test]
+    public void Apply_MapsRocketMqNamesOntoBrokerOptions_AndReportsUnknownKeys()
+    {
+        var options = new BrokerOptions();
+        List<string> ignored = BrokerConf.Apply(BrokerConf.Parse(Conf), options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.BrokerClusterName, Is.EqualTo("ProdCluster"));
+            Assert.That(options.BrokerName, Is.EqualTo("broker-b"));
+            Assert.That(options.NamesrvAddr, Is.EqualTo(new[] { "10.0.0.1:9876", "10.0.0.2:9876" }));
+            Assert.That(options.BrokerIP1, Is.EqualTo("10.0.0.5"));
+            Assert.That(options.ListenPort, Is.EqualTo(10921));
+            Assert.That(options.StorePathRootDir, Is.EqualTo("/data/rocketmq/store"));
+            Assert.That(options.BrokerRole, Is.EqualTo(BrokerRole.SyncMaster));
+            Assert.That(options.FlushDiskType, Is.EqualTo(FlushDiskType.SyncFlush));
+            Assert.That(options.AutoCreateTopicEnable, Is.False);
+            Assert.That(options.MessageDelayLevel, Is.EqualTo("1s 2s"));
+            Assert.That(ignored, Is.EqualTo(new[] { "deleteWhen" }));
+        });
+    }
+
+    [TestCase("listenPort=abc")]
+    [TestCase("brokerRole=LEADER")]
+    [TestCase("autoCreateTopicEnable=yes")]
+    [TestCase("no separator here")]
+    public void BadLines_AreRejectedWithTheKey(string line)
+    {
+        Assert.That(() => BrokerConf.Apply(BrokerConf.Parse(line), new BrokerOptions()), Throws.TypeOf<FormatException>());
+    }
+
+    [Test]
+    public void CommandLine_OverridesTheFile()
+    {
+        using var dir = new Mq.TestKit.TempDirectory();
+        string path = Path.Combine(dir.Path, "broker.conf");
+        File.WriteAllText(path, Conf);
+
+        ServerCommand command = ServerCommand.Parse(["broker", "-c", path, "--listen-port", "10999", "-n", "127.0.0.1:9876", "--store", dir.Path]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(command.Broker!.ListenPort, Is.EqualTo(10999));
+            Assert.That(command.Broker.NamesrvAddr, Is.EqualTo(new[] { "127.0.0.1:9876" }));
+            Assert.That(command.Broker.StorePathRootDir, Is.EqualTo(dir.Path));
+            Assert.That(command.Broker.BrokerName, Is.EqualTo("broker-b"));
+            Assert.That(command.IgnoredConfKeys, Is.EqualTo(new[] { "deleteWhen" }));
+        });
+    }
+
+    [TestCase("")]
+    [TestCase("proxy")]
+    [TestCase("namesrv --port 70000")]
+    [TestCase("namesrv --port")]
+    [TestCase("broker --unknown x")]
+    [TestCase("broker -c /nonexistent/broker.conf")]
+    public void BadCommandLines_AreRejected(string line)
+    {
+        string[] args = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(() => ServerCommand.Parse(args), Throws.InstanceOf<ArgumentException>());
+    }
+
+    [Test]
+    public void NameServerOptions_FromTheCommandLine()
+    {
+        ServerCommand command = ServerCommand.Parse(["namesrv", "--port", "9877", "--kv-config", "/tmp/kv.json"]);
+
+        Assert.That(command.NameServer!.ListenPort, Is.EqualTo(9877));
+        Assert.That(command.NameServer.KvConfigPath, Is.EqualTo("/tmp/kv.json"));
+    }
+}
