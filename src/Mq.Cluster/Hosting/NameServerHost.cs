@@ -8,92 +8,26 @@ namespace Mq.Hosting;
 /// <summary>
 /// One NameServer node in a DI container: created by <see cref="MqBuilderNameServerExtensions"/>, started and
 /// stopped by the host. Resolve it (keyed by the node's name; the unnamed node also unkeyed) to read the bound
-/// <see cref="Address"/> after the host has started.
+/// address after the host has started.
 /// </summary>
-public sealed class NameServerHost : IAsyncDisposable
+public sealed class NameServerHost : NodeHost<NameServer, NameServerOptions>
 {
-    private readonly IOptionsMonitor<NameServerOptions> _options;
-    private readonly ILoggerFactory? _loggerFactory;
-    private readonly TimeProvider? _timeProvider;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile NameServer? _node;
-    private int _disposed;
-
     internal NameServerHost(string name, IOptionsMonitor<NameServerOptions> options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+        : base(name, options, loggerFactory, timeProvider)
     {
-        Name = name;
-        _options = options;
-        _loggerFactory = loggerFactory;
-        _timeProvider = timeProvider;
     }
-
-    /// <summary>The node's name (its options name and service key; empty for the unnamed node).</summary>
-    public string Name { get; }
 
     /// <summary>The running node, or null before start and after stop.</summary>
-    public NameServer? NameServer => _node;
+    public NameServer? NameServer => Node;
 
-    /// <summary>Whether the node is running.</summary>
-    public bool IsRunning => _node is not null;
+    private protected override string Kind => "NameServer";
 
-    /// <summary>"ip:port" to give brokers and clients.</summary>
-    /// <exception cref="InvalidOperationException">The node is not running.</exception>
-    public string Address => Running.Address;
+    private protected override Task<NameServer> StartNodeAsync(NameServerOptions options, CancellationToken cancellationToken) =>
+        NameServer.StartAsync(options, LoggerFactory, TimeProvider, cancellationToken);
 
-    /// <summary>The bound end point.</summary>
-    /// <exception cref="InvalidOperationException">The node is not running.</exception>
-    public IPEndPoint EndPoint => Running.EndPoint;
+    private protected override Task StopNodeAsync(NameServer node, CancellationToken cancellationToken) => node.StopAsync(cancellationToken);
 
-    private NameServer Running => _node
-        ?? throw new InvalidOperationException($"NameServer '{Name}' is not running; its address is known once the host has started.");
+    private protected override string AddressOf(NameServer node) => node.Address;
 
-    /// <summary>Starts the node with the current named options; returns once it listens. No-op when running.</summary>
-    /// <exception cref="OptionsValidationException">Invalid options.</exception>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_node is not null)
-            {
-                return;
-            }
-            NameServerOptions options = _options.Get(Name);
-            _node = await NameServer.StartAsync(options, _loggerFactory, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Stops the node gracefully; <paramref name="cancellationToken"/> cuts the wait for in-flight requests short.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            NameServer? node = _node;
-            _node = null;
-            if (node is not null)
-            {
-                await node.StopAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Stops the node if it is running.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _gate.Dispose();
-    }
+    private protected override IPEndPoint EndPointOf(NameServer node) => node.EndPoint;
 }
