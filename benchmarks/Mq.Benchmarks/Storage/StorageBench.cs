@@ -68,6 +68,9 @@ internal static class StorageBench
         return store;
     }
 
+    /// <summary>FasterLog's in-memory ring: 256 MiB, the size of one of our commit-log segments.</summary>
+    public const long FasterMemorySize = 1L << 28;
+
     public static FasterLog CreateFasterLog(string root, out IDevice device)
     {
         device = Devices.CreateLogDevice(Path.Combine(root, "faster.log"), preallocateFile: false, deleteOnClose: true);
@@ -76,8 +79,30 @@ internal static class StorageBench
             LogDevice = device,
             LogCommitDir = Path.Combine(root, "commits"),
             PageSize = 1L << 22,
-            MemorySize = 1L << 28,
+            MemorySize = FasterMemorySize,
             SegmentSize = 1L << 28,
         });
+    }
+
+    /// <summary>
+    /// Enqueues until the log's tail has gone round its in-memory page ring twice, so every page
+    /// buffer is allocated and touched before measurement, then truncates what was written.
+    /// </summary>
+    public static void WarmFasterLog(FasterLog log, byte[] payload)
+    {
+        long target = log.TailAddress + 2 * FasterMemorySize;
+        while (log.TailAddress < target)
+        {
+            log.Enqueue(payload);
+        }
+        TruncateFasterLog(log);
+    }
+
+    /// <summary>Commits and drops everything up to the tail so disk use stays bounded between iterations.</summary>
+    public static void TruncateFasterLog(FasterLog log)
+    {
+        log.Commit(spinWait: true);
+        log.TruncateUntil(log.TailAddress);
+        log.Commit(spinWait: true);
     }
 }

@@ -24,13 +24,29 @@ public class SyncFlushBenchmarks
     [Params(1, 16, 64)]
     public int Writers { get; set; }
 
-    /// <summary>Fresh FasterLog.</summary>
-    [IterationSetup(Target = nameof(FasterLogCommitEach))]
+    /// <summary>One warm FasterLog for the whole run (see <see cref="StorageBench.WarmFasterLog"/>).</summary>
+    [GlobalSetup(Target = nameof(FasterLogCommitEach))]
     public void SetupFaster()
     {
         _root = StorageBench.NewDirectory("sync");
         _log = StorageBench.CreateFasterLog(_root, out _device);
         _payload = StorageBench.Payload(1024);
+        StorageBench.WarmFasterLog(_log, _payload);
+    }
+
+    /// <summary>Drops what the iteration appended; the warm ring stays.</summary>
+    [IterationCleanup(Target = nameof(FasterLogCommitEach))]
+    public void TruncateFaster() => StorageBench.TruncateFasterLog(_log!);
+
+    /// <summary>Disposes the FasterLog.</summary>
+    [GlobalCleanup(Target = nameof(FasterLogCommitEach))]
+    public void CleanupFaster()
+    {
+        _log?.Dispose();
+        _device?.Dispose();
+        _log = null;
+        _device = null;
+        StorageBench.DeleteDirectory(_root);
     }
 
     /// <summary>Fresh store with its next segment already warmed.</summary>
@@ -46,16 +62,12 @@ public class SyncFlushBenchmarks
         _store = StorageBench.OpenWarmStore(Path.Combine(_root, "store"), FlushDiskType.SyncFlush, _messages[0]);
     }
 
-    /// <summary>Deletes everything.</summary>
-    [IterationCleanup]
-    public void Cleanup()
+    /// <summary>Deletes the iteration's store.</summary>
+    [IterationCleanup(Target = nameof(MqSyncFlush))]
+    public void CleanupMq()
     {
         _store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _log?.Dispose();
-        _device?.Dispose();
         _store = null;
-        _log = null;
-        _device = null;
         StorageBench.DeleteDirectory(_root);
     }
 

@@ -218,7 +218,7 @@ internal sealed partial class CommitLog
         }
     }
 
-    /// <summary>fdatasync every segment holding bytes between the flushed offset and <see cref="MaxOffset"/>; single caller.</summary>
+    /// <summary>Syncs the bytes between the flushed offset and <see cref="MaxOffset"/>, segment by segment, range only; single caller.</summary>
     public long Flush()
     {
         long target = MaxOffset;
@@ -234,7 +234,9 @@ internal sealed partial class CommitLog
             {
                 try
                 {
-                    segment.Device.Flush();
+                    long from = Math.Max(flushed, segment.StartOffset);
+                    long to = Math.Min(target, segment.EndOffset);
+                    segment.Device.Flush(from - segment.StartOffset, to - from);
                 }
                 finally
                 {

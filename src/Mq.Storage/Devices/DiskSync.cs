@@ -11,6 +11,7 @@ namespace Mq.Storage.Devices;
 internal static partial class DiskSync
 {
     private const int EINTR = 4;
+    private const int MsSync = 4;
 
     public static void DataSync(SafeFileHandle handle)
     {
@@ -28,6 +29,22 @@ internal static partial class DiskSync
             }
         }
     }
+
+    /// <summary>msync(MS_SYNC) of a page-aligned range of a shared file mapping (Linux only).</summary>
+    public static unsafe void MemorySync(byte* address, nuint length)
+    {
+        while (MSync(address, length, MsSync) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                throw new IOException($"msync failed with errno {errno}.", errno);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "msync", SetLastError = true)]
+    private static unsafe partial int MSync(byte* address, nuint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int FDataSync(SafeFileHandle fd);

@@ -23,6 +23,13 @@ public interface ISegmentDevice : IDisposable
     void Flush();
 
     /// <summary>
+    /// Makes the completed writes in [<paramref name="offset"/>, <paramref name="offset"/> +
+    /// <paramref name="length"/>) durable. Devices that can sync a range (a mapped file) write back only
+    /// those pages; the default flushes everything.
+    /// </summary>
+    void Flush(long offset, long length) => Flush();
+
+    /// <summary>
     /// The device's bytes as memory, when it is memory-backed (mapped file or in-memory). The memory is
     /// valid until the device is disposed; callers that outlive a possible disposal must hold a lease.
     /// </summary>

@@ -6,7 +6,8 @@ namespace Mq.Storage.Devices;
 
 /// <summary>
 /// A file mapped into memory for its whole length. Writes and reads are memory copies; flush is
-/// fdatasync on the file handle, which on Linux also writes back the shared mapping's dirty pages.
+/// fdatasync on the file handle, which on Linux also writes back the shared mapping's dirty pages, and a
+/// range flush is msync(MS_SYNC) over just the written pages.
 /// Dispose is deferred until in-flight <see cref="Read"/>/<see cref="Write"/> calls finish, so a
 /// concurrent delete never unmaps memory under a copy.
 /// </summary>
@@ -83,6 +84,37 @@ internal sealed unsafe class MappedSegmentDevice : MemoryManager<byte>, ISegment
                 _view.Flush();
             }
             DiskSync.DataSync(_handle);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// On Linux, msync of the range only. fdatasync would also write back the pre-touched zero pages ahead
+    /// of the write position; a written-back page is write-protected again, so every later append into it
+    /// would take a page fault (and the zeros would cost disk bandwidth). Flushing only what was written
+    /// keeps the pages ahead dirty and writable, which is the point of warming them.
+    /// </summary>
+    public void Flush(long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Flush();
+            return;
+        }
+        if (length <= 0)
+        {
+            return;
+        }
+        CheckRange(offset, (int)Math.Min(length, int.MaxValue));
+        long page = Environment.SystemPageSize;
+        long start = offset - (offset % page);
+        Enter();
+        try
+        {
+            DiskSync.MemorySync(_pointer + start, (nuint)(offset + length - start));
         }
         finally
         {
