@@ -1,5 +1,6 @@
 // Mq standalone server: "namesrv" or "broker", like Apache RocketMQ's mqnamesrv and mqbroker in one binary.
 // Exit codes: 0 clean stop (Ctrl+C / SIGTERM), 2 bad option or config, 3 port in use, 4 unusable store folder.
+using System.CommandLine;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -7,20 +8,21 @@ using Mq.Brokers;
 using Mq.NameServers;
 using Mq.Server;
 
-if (args is ["-h"] or ["--help"])
+ParseResult parsed = ServerCommand.Cli.Parse(args);
+if (parsed.Errors.Count == 0 && parsed.Action is not null)
 {
-    Console.WriteLine(ServerCommand.Usage);
-    return 0;
+    // Our commands carry no actions of their own, so an action here is --help or --version.
+    return parsed.Invoke();
 }
 ServerCommand command;
 try
 {
-    command = ServerCommand.Parse(args);
+    command = ServerCommand.FromParseResult(parsed);
 }
 catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
     Console.Error.WriteLine("error: " + e.Message);
-    Console.Error.WriteLine(ServerCommand.Usage);
+    Console.Error.WriteLine("run with --help for usage");
     return 2;
 }
 

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using Mq.Brokers;
 using Mq.NameServers;
 
@@ -7,77 +8,104 @@ namespace Mq.Server;
 /// <summary>The parsed command line: which node and its options (file first, then command-line overrides).</summary>
 internal sealed class ServerCommand
 {
-    public const string Usage = """
-        usage:
-          Mq.Server namesrv [--port 9876] [--listen 0.0.0.0] [--kv-config path]
-          Mq.Server broker [-c broker.conf] [-n host:port[;host:port]] [--broker-name NAME] [--cluster NAME]
-                           [--broker-id ID] [--listen-port 10911] [--listen 0.0.0.0] [--broker-ip IP] [--store DIR]
-        broker.conf uses Apache RocketMQ property names (brokerClusterName, brokerName, brokerId, namesrvAddr,
-        brokerIP1, listenPort, storePathRootDir, brokerRole, flushDiskType, autoCreateTopicEnable...);
-        command-line options override the file.
-        """;
+    private static readonly Option<int> NamesrvPort = PortOption("--port", "-p", "Port the NameServer listens on (RocketMQ's default is 9876).");
+    private static readonly Option<string> NamesrvListen = new("--listen") { Description = "Address to bind (default: all interfaces)." };
+    private static readonly Option<string> KvConfig = new("--kv-config") { Description = "Path of the KV config file." };
+
+    private static readonly Option<string> Config = new("--config", "-c") { Description = "broker.conf with Apache RocketMQ property names; command-line options override it." };
+    private static readonly Option<string> Namesrv = new("--namesrv", "-n", "--namesrv-addr") { Description = "NameServer addresses, host:port[;host:port]." };
+    private static readonly Option<string> BrokerName = new("--broker-name") { Description = "brokerName." };
+    private static readonly Option<string> Cluster = new("--cluster") { Description = "brokerClusterName." };
+    private static readonly Option<long> BrokerId = new("--broker-id") { Description = "brokerId: 0 for a master, > 0 for a slave." };
+    private static readonly Option<int> ListenPort = PortOption("--listen-port", null, "listenPort (RocketMQ's default is 10911).");
+    private static readonly Option<string> BrokerListen = new("--listen") { Description = "Address to bind (default: all interfaces)." };
+    private static readonly Option<string> BrokerIp = new("--broker-ip") { Description = "brokerIP1: the address registered with the NameServers." };
+    private static readonly Option<string> Store = new("--store") { Description = "storePathRootDir (default ~/store)." };
+
+    /// <summary>
+    /// The command tree. System.CommandLine gives us POSIX option syntax (--opt=value, bundled aliases),
+    /// typed values with clear errors, and generated help, which a hand-written parser only approximated.
+    /// </summary>
+    public static RootCommand Cli { get; } = BuildCli();
 
     public NameServerOptions? NameServer { get; private init; }
     public BrokerOptions? Broker { get; private init; }
     public List<string> IgnoredConfKeys { get; } = [];
 
     /// <summary>Parses <paramref name="args"/>; <see cref="ArgumentException"/> or <see cref="FormatException"/> on bad input.</summary>
-    public static ServerCommand Parse(string[] args)
+    public static ServerCommand Parse(string[] args) => FromParseResult(Cli.Parse(args));
+
+    /// <summary>Builds the node options from a parse result; <see cref="ArgumentException"/> when it has errors.</summary>
+    public static ServerCommand FromParseResult(ParseResult parsed)
     {
-        if (args.Length == 0)
+        if (parsed.Errors.Count > 0)
         {
-            throw new ArgumentException("missing command: namesrv or broker");
+            var messages = new List<string>(parsed.Errors.Count);
+            foreach (ParseError error in parsed.Errors)
+            {
+                messages.Add(error.Message);
+            }
+            throw new ArgumentException(string.Join(Environment.NewLine, messages));
         }
-        Dictionary<string, string> flags = Flags(args.AsSpan(1));
-        return args[0] switch
+        return parsed.CommandResult.Command.Name switch
         {
-            "namesrv" => ParseNameServer(flags),
-            "broker" => ParseBroker(flags),
-            _ => throw new ArgumentException($"unknown command '{args[0]}': expected namesrv or broker"),
+            "namesrv" => NameServerCommand(parsed),
+            "broker" => BrokerCommand(parsed),
+            _ => throw new ArgumentException("missing command: namesrv or broker"),
         };
     }
 
-    private static Dictionary<string, string> Flags(ReadOnlySpan<string> args)
+    private static RootCommand BuildCli()
     {
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
+        var namesrv = new Command("namesrv", "Run a NameServer (like mqnamesrv).") { NamesrvPort, NamesrvListen, KvConfig };
+        var broker = new Command("broker", "Run a Broker (like mqbroker).")
         {
-            string name = args[i];
-            if (!name.StartsWith('-'))
-            {
-                throw new ArgumentException($"unexpected argument '{name}'");
-            }
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"option '{name}' needs a value");
-            }
-            flags[name] = args[++i];
-        }
-        return flags;
+            Config, Namesrv, BrokerName, Cluster, BrokerId, ListenPort, BrokerListen, BrokerIp, Store,
+        };
+        return new RootCommand("Mq standalone server: an Apache RocketMQ 4.9 compatible NameServer or Broker.") { namesrv, broker };
     }
 
-    private static ServerCommand ParseNameServer(Dictionary<string, string> flags)
+    private static Option<int> PortOption(string name, string? alias, string description)
+    {
+        var option = alias is null ? new Option<int>(name) : new Option<int>(name, alias);
+        option.Description = description;
+        option.Validators.Add(result =>
+        {
+            int port = result.GetValueOrDefault<int>();
+            if (port is < 0 or > 65535)
+            {
+                result.AddError($"option '{name}' needs a port number 0-65535, not {port}");
+            }
+        });
+        return option;
+    }
+
+    private static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
+
+    private static ServerCommand NameServerCommand(ParseResult parsed)
     {
         var options = new NameServerOptions();
-        foreach ((string name, string value) in flags)
+        if (Given(parsed, NamesrvPort))
         {
-            switch (name)
-            {
-                case "-p" or "--port": options.ListenPort = Port(name, value); break;
-                case "--listen": options.ListenAddress = value; break;
-                case "--kv-config": options.KvConfigPath = value; break;
-                default: throw new ArgumentException($"unknown namesrv option '{name}'");
-            }
+            options.ListenPort = parsed.GetValue(NamesrvPort);
+        }
+        if (Given(parsed, NamesrvListen))
+        {
+            options.ListenAddress = parsed.GetValue(NamesrvListen)!;
+        }
+        if (Given(parsed, KvConfig))
+        {
+            options.KvConfigPath = parsed.GetValue(KvConfig)!;
         }
         options.Validate();
         return new ServerCommand { NameServer = options };
     }
 
-    private static ServerCommand ParseBroker(Dictionary<string, string> flags)
+    private static ServerCommand BrokerCommand(ParseResult parsed)
     {
         var options = new BrokerOptions { StorePathRootDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "store") };
         var command = new ServerCommand { Broker = options };
-        if (flags.TryGetValue("-c", out string? conf) || flags.TryGetValue("--config", out conf))
+        if (parsed.GetValue(Config) is { } conf)
         {
             string text;
             try
@@ -90,28 +118,24 @@ internal sealed class ServerCommand
             }
             command.IgnoredConfKeys.AddRange(BrokerConf.Apply(BrokerConf.Parse(text), options));
         }
-        foreach ((string name, string value) in flags)
+        if (parsed.GetValue(Namesrv) is { } namesrv)
         {
-            switch (name)
-            {
-                case "-c" or "--config": break;
-                case "-n" or "--namesrv": options.NamesrvAddr = [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
-                case "--broker-name": options.BrokerName = value; break;
-                case "--cluster": options.BrokerClusterName = value; break;
-                case "--broker-id": options.BrokerId = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
-                case "--listen-port": options.ListenPort = Port(name, value); break;
-                case "--listen": options.ListenAddress = value; break;
-                case "--broker-ip": options.BrokerIP1 = value; break;
-                case "--store": options.StorePathRootDir = value; break;
-                default: throw new ArgumentException($"unknown broker option '{name}'");
-            }
+            options.NamesrvAddr = [.. namesrv.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+        options.BrokerName = parsed.GetValue(BrokerName) ?? options.BrokerName;
+        options.BrokerClusterName = parsed.GetValue(Cluster) ?? options.BrokerClusterName;
+        options.ListenAddress = parsed.GetValue(BrokerListen) ?? options.ListenAddress;
+        options.BrokerIP1 = parsed.GetValue(BrokerIp) ?? options.BrokerIP1;
+        options.StorePathRootDir = parsed.GetValue(Store) ?? options.StorePathRootDir;
+        if (Given(parsed, BrokerId))
+        {
+            options.BrokerId = parsed.GetValue(BrokerId);
+        }
+        if (Given(parsed, ListenPort))
+        {
+            options.ListenPort = parsed.GetValue(ListenPort);
         }
         options.Validate();
         return command;
     }
-
-    private static int Port(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535
-            ? port
-            : throw new ArgumentException($"option '{name}' needs a port number 0-65535, not '{value}'");
 }

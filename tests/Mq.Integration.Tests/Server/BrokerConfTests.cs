@@ -90,6 +90,8 @@ public sealed class BrokerConfTests
     [TestCase("namesrv --port")]
     [TestCase("broker --unknown x")]
     [TestCase("broker -c /nonexistent/broker.conf")]
+    [TestCase("broker --broker-id abc")]
+    [TestCase("broker --listen-port -1")]
     public void BadCommandLines_AreRejected(string line)
     {
         string[] args = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -103,5 +105,15 @@ public sealed class BrokerConfTests
 
         Assert.That(command.NameServer!.ListenPort, Is.EqualTo(9877));
         Assert.That(command.NameServer.KvConfigPath, Is.EqualTo("/tmp/kv.json"));
+    }
+
+    [Test]
+    public void PosixOptionSyntax_AndTheNamesrvAddrAlias_AreAccepted()
+    {
+        using var dir = new Mq.TestKit.TempDirectory();
+        ServerCommand command = ServerCommand.Parse(["broker", "--listen-port=10998", "--namesrv-addr", "10.0.0.1:9876;10.0.0.2:9876", "--store", dir.Path]);
+
+        Assert.That(command.Broker!.ListenPort, Is.EqualTo(10998));
+        Assert.That(command.Broker.NamesrvAddr, Is.EqualTo(new[] { "10.0.0.1:9876", "10.0.0.2:9876" }));
     }
 }
