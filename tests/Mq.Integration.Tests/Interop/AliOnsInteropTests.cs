@@ -7,7 +7,7 @@ namespace Mq.Tests.Interop;
 
 /// <summary>
 /// The npm client ali-ons (3.12.0, tests/interop) against our NameServer and Broker started by <see cref="MqCluster"/>.
-/// Fails (never skips) when node or ali-ons is missing: CI installs both.
+/// Installs ali-ons on first use when node is present; skipped without node, except under CI (MQ_REQUIRE_INTEROP=1), where it fails.
 /// </summary>
 [TestFixture]
 [Category("Interop")]
