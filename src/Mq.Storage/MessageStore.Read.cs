@@ -144,6 +144,16 @@ public sealed partial class MessageStore
     }
 
     /// <inheritdoc />
+    public int DeleteTopic(string topic)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        // Counters first: a message appended meanwhile then starts the recreated queue at 0 rather than
+        // continuing the deleted one's numbering into a fresh consume queue.
+        _commitLog.RemoveQueueOffsets(topic);
+        return _queues.RemoveTopic(topic);
+    }
+
+    /// <inheritdoc />
     public long GetMinOffsetInQueue(string topic, int queueId) => _queues.Find(topic, queueId)?.MinOffset ?? 0;
 
     /// <inheritdoc />

@@ -23,4 +23,11 @@ public interface IConsumeQueueStore
 
     /// <summary>Store time of the message at a logical offset, or -1.</summary>
     long GetMessageStoreTimestamp(string topic, int queueId, long offset);
+
+    /// <summary>
+    /// Removes a topic's consume queues (files included) and its queue-offset counters, so a topic created
+    /// again later starts at queue offset 0 (RocketMQ <c>cleanUnusedTopic</c> after DELETE_TOPIC_IN_BROKER).
+    /// Its records stay in the commit log until retention removes them. Returns the number of queues removed.
+    /// </summary>
+    int DeleteTopic(string topic);
 }

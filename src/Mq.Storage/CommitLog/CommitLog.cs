@@ -82,6 +82,31 @@ internal sealed partial class CommitLog
         }
     }
 
+    /// <summary>Forgets the next-queue-offset counters of every queue of <paramref name="topic"/>.</summary>
+    public void RemoveQueueOffsets(string topic)
+    {
+        lock (_writeLock)
+        {
+            var doomed = new List<QueueKey>();
+            foreach (var (key, _) in _queueOffsets)
+            {
+                if (string.Equals(key.Topic, topic, StringComparison.Ordinal))
+                {
+                    doomed.Add(key);
+                }
+            }
+            foreach (var key in doomed)
+            {
+                _queueOffsets.Remove(key);
+            }
+            if (string.Equals(_lastTopic, topic, StringComparison.Ordinal))
+            {
+                _lastSlot = null;
+                _lastTopic = null;
+            }
+        }
+    }
+
     /// <summary>Next queue offset the append path would assign (0 for unknown queues).</summary>
     public long NextQueueOffset(string topic, int queueId)
     {

@@ -259,6 +259,24 @@ internal sealed class ConsumeQueue
         }
     }
 
+    /// <summary>Closes the queue and deletes its files and folder (its topic was deleted).</summary>
+    public void Destroy()
+    {
+        lock (_lock)
+        {
+            var files = _files;
+            _files = [];
+            Volatile.Write(ref _minOffset, 0);
+            Volatile.Write(ref _maxOffset, 0);
+            foreach (var file in files)
+            {
+                file.Device.Dispose();
+                _provider.Delete(file.Device.Path);
+            }
+        }
+        _provider.DeleteDirectoryIfEmpty(_directory);
+    }
+
     public void Close()
     {
         var files = _files;

@@ -58,6 +58,23 @@ internal sealed class ConsumeQueueTable
         return queues.GetOrAdd(queueId, static (id, s) => s.Table.Create(s.Topic, id), (Table: this, Topic: topicName));
     }
 
+    /// <summary>Forgets a topic's queues and deletes their files and folders; returns how many there were.</summary>
+    public int RemoveTopic(string topic)
+    {
+        if (!_topics.TryRemove(topic, out var queues))
+        {
+            return 0;
+        }
+        int removed = 0;
+        foreach (var (_, cq) in queues)
+        {
+            cq.Destroy();
+            removed++;
+        }
+        _provider.DeleteDirectoryIfEmpty(Path.Combine(_root, topic));
+        return removed;
+    }
+
     public bool IsEmpty
     {
         get

@@ -108,6 +108,9 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         }
         broker.Topics.Delete(topic);
         broker.Offsets.RemoveTopic(topic);
+        // As 4.9's cleanUnusedTopic: the consume queues go too, so the topic's files do not linger and a
+        // topic created again under the same name starts at queue offset 0.
+        broker.Store.DeleteTopic(topic);
         return RemotingCommand.CreateResponse(request, ResponseCode.Success);
     }
 
