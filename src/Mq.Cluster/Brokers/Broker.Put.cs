@@ -48,7 +48,7 @@ public sealed partial class Broker
         return Store.AppendAsync(message, cancellationToken);
     }
 
-    /// <summary>Batch put (SEND_BATCH_MESSAGE); batches bypass the hooks (they cannot carry delay or transaction flags).</summary>
+    /// <summary>Batch put (SEND_BATCH_MESSAGE); batches bypass the hooks: the processor refuses delayed batches and the store transactional ones, as 4.9.</summary>
     internal ValueTask<AppendResult> PutMessagesAsync(MessageBatchToStore batch, CancellationToken cancellationToken = default) =>
         Store.AppendBatchAsync(batch, cancellationToken);
 

@@ -95,6 +95,24 @@ public sealed class SendPullTests
     }
 
     [Test]
+    public async Task Batch_with_a_delay_level_is_refused_and_stores_nothing()
+    {
+        byte[] body = BatchBody(("a", ""), ("b", ""));
+        var header = new Mq.Protocol.Headers.SendMessageRequestHeader
+        {
+            ProducerGroup = "PG", Topic = "DelayedBatch", DefaultTopic = "TBW102", DefaultTopicQueueNums = 4, QueueId = 0,
+            BornTimestamp = 1, Properties = Encoding.UTF8.GetBytes(BrokerTestClient.Properties(("DELAY", "3"))), Batch = true,
+        };
+        long before = _broker.Store.CommitLogMaxOffset;
+
+        using RemotingCommand response = await _client.InvokeAsync(RequestCode.SendBatchMessage, Mq.Protocol.Headers.SendMessageRequestHeaderV2.FromV1(header), body);
+
+        Assert.That(response.Code, Is.EqualTo(ResponseCode.MessageIllegal));
+        Assert.That(response.Remark, Does.Contain("delay"));
+        Assert.That(_broker.Store.CommitLogMaxOffset, Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task Pull_filters_by_tag_expression_and_counts_scanned_entries()
     {
         for (int i = 0; i < 6; i++)

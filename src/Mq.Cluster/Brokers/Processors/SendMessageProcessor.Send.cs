@@ -99,6 +99,12 @@ internal sealed partial class SendMessageProcessor
         {
             return Done(Response(request, ResponseCode.MessageIllegal, "batch request does not support retry group " + header.Topic));
         }
+        if (MessageProperties.TryGetValue(header.Properties.Span, "DELAY"u8, out ReadOnlySpan<byte> delay)
+            && System.Buffers.Text.Utf8Parser.TryParse(delay, out int level, out _) && level > 0)
+        {
+            // As 4.9's putMessages: a batch is stored as-is, so it cannot be rerouted through the delay queues.
+            return Done(Response(request, ResponseCode.MessageIllegal, "batch message does not support delay level " + level.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
         if (request.Body.Length > broker.Options.MaxMessageSize)
         {
             return Done(Response(request, ResponseCode.MessageIllegal, $"the batch body size {request.Body.Length} is over the limit {broker.Options.MaxMessageSize}"));
