@@ -93,6 +93,14 @@ public sealed class StoreOptions
     /// <summary>Percentage of physical memory behind the head within which data counts as in memory, default 40.</summary>
     public int AccessMessageInMemoryMaxRatio { get; set; } = 40;
 
+    /// <summary>
+    /// How long one append may hold the commit-log lock before other appends are refused with
+    /// OS_PAGE_CACHE_BUSY instead of queueing behind it (RocketMQ <c>osPageCacheBusyTimeOutMills</c>).
+    /// Default 1 s. Risk: too low refuses sends during ordinary segment rolls; too high lets senders pile
+    /// up behind a stalled disk.
+    /// </summary>
+    public TimeSpan OsPageCacheBusyTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Delay levels for SCHEDULE_TOPIC_XXXX tags codes, default "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h".</summary>
     public string MessageDelayLevel { get; set; } = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
 
@@ -108,6 +116,7 @@ public sealed class StoreOptions
         Check(MaxMessageSize >= 1024 && MaxMessageSize <= MappedFileSizeCommitLog - 8, nameof(MaxMessageSize), "must be at least 1 KiB and fit in a segment");
         Check(FlushIntervalCommitLog > TimeSpan.Zero, nameof(FlushIntervalCommitLog), "must be positive");
         Check(SyncFlushTimeout > TimeSpan.Zero, nameof(SyncFlushTimeout), "must be positive");
+        Check(OsPageCacheBusyTimeout > TimeSpan.Zero, nameof(OsPageCacheBusyTimeout), "must be positive");
         Check(FlushIntervalConsumeQueue > TimeSpan.Zero, nameof(FlushIntervalConsumeQueue), "must be positive");
         Check(MaxHashSlotNum > 0 && MaxIndexNum > 0 && 40L + (MaxHashSlotNum * 4L) + (MaxIndexNum * 20L) <= int.MaxValue, nameof(MaxIndexNum), "index file must be positive and under 2 GiB");
         Check(FileReservedTime > 0, nameof(FileReservedTime), "must be positive");

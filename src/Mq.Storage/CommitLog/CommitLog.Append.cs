@@ -31,37 +31,48 @@ internal sealed partial class CommitLog
         }
         int crc = MessageRecord.BodyCrc(body);
         bool dispatchable = MessageSysFlag.IsDispatchable(sysFlag);
+        if (IsOsPageCacheBusy)
+        {
+            return AppendResult.Failed(PutMessageStatus.OsPageCacheBusy);
+        }
 
         long position;
         long queueOffset = 0;
         long storeTimestamp;
         lock (_writeLock)
         {
-            if (_refusal != WriteRefusal.None)
+            storeTimestamp = EnterLock();
+            try
             {
-                return AppendResult.Failed(PutMessageStatus.ServiceNotAvailable);
+                if (_refusal != WriteRefusal.None)
+                {
+                    return AppendResult.Failed(PutMessageStatus.ServiceNotAvailable);
+                }
+                if (!TryReserve(size, out var segment))
+                {
+                    return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
+                }
+                position = _writePosition;
+                if (dispatchable)
+                {
+                    var next = QueueSlot(topic!, message.QueueId);
+                    queueOffset = next.Value;
+                    next.Value = queueOffset + 1;
+                }
+                var destination = WriteSpan(segment, position, size);
+                int at = MessageRecord.WriteHeader(destination, size, crc, message.QueueId, message.Flag, queueOffset, position, sysFlag,
+                    message.BornTimestamp, message.BornHost, storeTimestamp, message.StoreHost, message.ReconsumeTimes,
+                    message.PreparedTransactionOffset);
+                at = WriteTail(destination, at, body, topic!, topicLength, properties, ReadOnlySpan<byte>.Empty);
+                CommitWrite(segment, position, destination);
+                segment.LastStoreTimestamp = storeTimestamp;
+                _writePosition = position + size;
+                Volatile.Write(ref _maxOffset, position + size);
             }
-            if (!TryReserve(size, out var segment))
+            finally
             {
-                return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
+                Volatile.Write(ref _lockHeldSinceMs, 0);
             }
-            position = _writePosition;
-            if (dispatchable)
-            {
-                var next = QueueSlot(topic!, message.QueueId);
-                queueOffset = next.Value;
-                next.Value = queueOffset + 1;
-            }
-            storeTimestamp = Now();
-            var destination = WriteSpan(segment, position, size);
-            int at = MessageRecord.WriteHeader(destination, size, crc, message.QueueId, message.Flag, queueOffset, position, sysFlag,
-                message.BornTimestamp, message.BornHost, storeTimestamp, message.StoreHost, message.ReconsumeTimes,
-                message.PreparedTransactionOffset);
-            at = WriteTail(destination, at, body, topic!, topicLength, properties, ReadOnlySpan<byte>.Empty);
-            CommitWrite(segment, position, destination);
-            segment.LastStoreTimestamp = storeTimestamp;
-            _writePosition = position + size;
-            Volatile.Write(ref _maxOffset, position + size);
         }
         Appended.Set();
         MaxOffsetNotifier.Notify(position + size);
@@ -109,44 +120,55 @@ internal sealed partial class CommitLog
             return AppendResult.Failed(PutMessageStatus.MessageIllegal);
         }
         int size = (int)total;
+        if (IsOsPageCacheBusy)
+        {
+            return AppendResult.Failed(PutMessageStatus.OsPageCacheBusy);
+        }
 
         long position;
         long firstQueueOffset;
         long storeTimestamp;
         lock (_writeLock)
         {
-            if (_refusal != WriteRefusal.None)
+            storeTimestamp = EnterLock();
+            try
             {
-                return AppendResult.Failed(PutMessageStatus.ServiceNotAvailable);
+                if (_refusal != WriteRefusal.None)
+                {
+                    return AppendResult.Failed(PutMessageStatus.ServiceNotAvailable);
+                }
+                if (!TryReserve(size, out var segment))
+                {
+                    return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
+                }
+                position = _writePosition;
+                var next = QueueSlot(topic!, batch.QueueId);
+                firstQueueOffset = next.Value;
+                next.Value = firstQueueOffset + count;
+                var destination = WriteSpan(segment, position, size);
+                int at = 0;
+                long queueOffset = firstQueueOffset;
+                reader = new BatchMessageReader(raw);
+                while (reader.TryReadNext(out var inner))
+                {
+                    int propertiesLength = CombinedPropertiesLength(inner.Properties, extra);
+                    int recordSize = MessageRecord.ComputeSize(sysFlag, inner.Body.Length, topicLength, propertiesLength);
+                    var record = destination.Slice(at, recordSize);
+                    int p = MessageRecord.WriteHeader(record, recordSize, MessageRecord.BodyCrc(inner.Body), batch.QueueId, inner.Flag,
+                        queueOffset++, position + at, sysFlag, batch.BornTimestamp, batch.BornHost, storeTimestamp, batch.StoreHost,
+                        batch.ReconsumeTimes, 0);
+                    WriteTail(record, p, inner.Body, topic!, topicLength, inner.Properties, extra);
+                    at += recordSize;
+                }
+                CommitWrite(segment, position, destination);
+                segment.LastStoreTimestamp = storeTimestamp;
+                _writePosition = position + size;
+                Volatile.Write(ref _maxOffset, position + size);
             }
-            if (!TryReserve(size, out var segment))
+            finally
             {
-                return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
+                Volatile.Write(ref _lockHeldSinceMs, 0);
             }
-            position = _writePosition;
-            var next = QueueSlot(topic!, batch.QueueId);
-            firstQueueOffset = next.Value;
-            next.Value = firstQueueOffset + count;
-            storeTimestamp = Now();
-            var destination = WriteSpan(segment, position, size);
-            int at = 0;
-            long queueOffset = firstQueueOffset;
-            reader = new BatchMessageReader(raw);
-            while (reader.TryReadNext(out var inner))
-            {
-                int propertiesLength = CombinedPropertiesLength(inner.Properties, extra);
-                int recordSize = MessageRecord.ComputeSize(sysFlag, inner.Body.Length, topicLength, propertiesLength);
-                var record = destination.Slice(at, recordSize);
-                int p = MessageRecord.WriteHeader(record, recordSize, MessageRecord.BodyCrc(inner.Body), batch.QueueId, inner.Flag,
-                    queueOffset++, position + at, sysFlag, batch.BornTimestamp, batch.BornHost, storeTimestamp, batch.StoreHost,
-                    batch.ReconsumeTimes, 0);
-                WriteTail(record, p, inner.Body, topic!, topicLength, inner.Properties, extra);
-                at += recordSize;
-            }
-            CommitWrite(segment, position, destination);
-            segment.LastStoreTimestamp = storeTimestamp;
-            _writePosition = position + size;
-            Volatile.Write(ref _maxOffset, position + size);
         }
         Appended.Set();
         MaxOffsetNotifier.Notify(position + size);
@@ -194,6 +216,14 @@ internal sealed partial class CommitLog
         }
         Appended.Set();
         MaxOffsetNotifier.Notify(MaxOffset);
+    }
+
+    /// <summary>Reads the store time once per append and marks the lock as held since then (see <see cref="IsOsPageCacheBusy"/>).</summary>
+    private long EnterLock()
+    {
+        long now = Now();
+        Volatile.Write(ref _lockHeldSinceMs, now);
+        return now;
     }
 
     private static int CombinedPropertiesLength(ReadOnlySpan<byte> own, ReadOnlySpan<byte> extra) =>

@@ -32,12 +32,15 @@ internal sealed partial class CommitLog
     private long _minOffset;
     private byte[] _scratch = [];
     private volatile WriteRefusal _refusal;
+    private readonly long _busyTimeoutMs;
+    private long _lockHeldSinceMs;
 
     public CommitLog(StoreOptions options, ISegmentDeviceProvider provider, TimeProvider time, ILogger logger)
     {
         _directory = Path.Combine(options.StorePathRootDir, "commitlog");
         _segmentSize = options.MappedFileSizeCommitLog;
         _maxMessageSize = options.MaxMessageSize;
+        _busyTimeoutMs = (long)options.OsPageCacheBusyTimeout.TotalMilliseconds;
         _provider = provider;
         _time = time;
         _logger = logger;
@@ -65,6 +68,20 @@ internal sealed partial class CommitLog
     }
 
     internal CommitLogSegment[] Segments => _segments;
+
+    /// <summary>
+    /// Whether the append in progress has held the write lock longer than the busy timeout (RocketMQ
+    /// <c>isOSPageCacheBusy</c>): a stalled page fault or segment creation. Costs one volatile read while
+    /// no append is inside the lock.
+    /// </summary>
+    public bool IsOsPageCacheBusy
+    {
+        get
+        {
+            long since = Volatile.Read(ref _lockHeldSinceMs);
+            return since != 0 && Now() - since > _busyTimeoutMs;
+        }
+    }
 
     /// <summary>Current store time in ms.</summary>
     public long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
