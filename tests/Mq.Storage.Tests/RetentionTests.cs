@@ -36,6 +36,33 @@ public sealed class RetentionTests
     }
 
     [Test]
+    public async Task ReadingEntriesWhoseSegmentIsGoneAnswersMessageWasRemoving([Values] SegmentDeviceKind kind)
+    {
+        await using var harness = new StoreHarness(kind);
+        var store = await harness.OpenAsync();
+        int segmentSize = harness.Options.MappedFileSizeCommitLog;
+        int written = 0;
+        while (store.CommitLogMaxOffset < segmentSize / 2)
+        {
+            Assert.That(store.Append(StoreHarness.Message("Gone", 0, "g" + written++)).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        // Another topic rolls the log so the first segment is no longer the active one.
+        while (store.CommitLogMaxOffset < 2L * segmentSize)
+        {
+            Assert.That(store.Append(StoreHarness.Message("Other", 0, new string('o', 400))).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+
+        // The window between retention deleting a segment and the consume queues being corrected.
+        Assert.That(store.CommitLog.DeleteSegments(static s => s.StartOffset == 0, 1, "test"), Is.EqualTo(1));
+
+        using var result = store.GetMessages("Gone", 0, 0, 32, 1 << 20);
+        Assert.That(result.Status, Is.EqualTo(GetMessageStatus.MessageWasRemoving));
+        Assert.That(result.MessageCount, Is.Zero);
+        Assert.That(result.NextBeginOffset, Is.GreaterThan(0).And.LessThanOrEqualTo(written), "the reader moves past the removed entries");
+    }
+
+    [Test]
     public async Task DeletesExpiredSegmentsAtTheConfiguredHour([Values] SegmentDeviceKind kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
