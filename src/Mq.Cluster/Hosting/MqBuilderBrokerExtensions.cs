@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mq.Brokers;
 
@@ -43,38 +40,7 @@ public static class MqBuilderBrokerExtensions
         return builder;
     }
 
-    private static OptionsBuilder<BrokerOptions> AddNode(MqBuilder builder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(name);
-        IServiceCollection services = builder.Services;
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>());
-        OptionsBuilder<BrokerOptions> options = services.AddOptions<BrokerOptions>(name).ValidateOnStart();
-        if (!IsAdded(services, name))
-        {
-            services.AddKeyedSingleton(name, static (sp, key) => new BrokerHost(
-                (string)key!,
-                sp.GetRequiredService<IOptionsMonitor<BrokerOptions>>(),
-                sp.GetService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>()));
-            services.AddSingleton<IHostedService>(sp => new BrokerHostedService(sp.GetRequiredKeyedService<BrokerHost>(name)));
-            if (name.Length == 0)
-            {
-                services.TryAddSingleton(static sp => sp.GetRequiredKeyedService<BrokerHost>(Options.DefaultName));
-            }
-        }
-        return options;
-    }
-
-    private static bool IsAdded(IServiceCollection services, string name)
-    {
-        foreach (ServiceDescriptor descriptor in services)
-        {
-            if (descriptor.IsKeyedService && descriptor.ServiceType == typeof(BrokerHost) && Equals(descriptor.ServiceKey, name))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static OptionsBuilder<BrokerOptions> AddNode(MqBuilder builder, string name) =>
+        NodeRegistration.Add<BrokerHost, Broker, BrokerOptions, BrokerOptionsValidator>(builder, name,
+            static (key, options, loggers, time) => new BrokerHost(key, options, loggers, time));
 }

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mq.NameServers;
 
@@ -43,38 +40,7 @@ public static class MqBuilderNameServerExtensions
         return builder;
     }
 
-    private static OptionsBuilder<NameServerOptions> AddNode(MqBuilder builder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(name);
-        IServiceCollection services = builder.Services;
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NameServerOptions>, NameServerOptionsValidator>());
-        OptionsBuilder<NameServerOptions> options = services.AddOptions<NameServerOptions>(name).ValidateOnStart();
-        if (!IsAdded(services, name))
-        {
-            services.AddKeyedSingleton(name, static (sp, key) => new NameServerHost(
-                (string)key!,
-                sp.GetRequiredService<IOptionsMonitor<NameServerOptions>>(),
-                sp.GetService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>()));
-            services.AddSingleton<IHostedService>(sp => new NameServerHostedService(sp.GetRequiredKeyedService<NameServerHost>(name)));
-            if (name.Length == 0)
-            {
-                services.TryAddSingleton(static sp => sp.GetRequiredKeyedService<NameServerHost>(Options.DefaultName));
-            }
-        }
-        return options;
-    }
-
-    private static bool IsAdded(IServiceCollection services, string name)
-    {
-        foreach (ServiceDescriptor descriptor in services)
-        {
-            if (descriptor.IsKeyedService && descriptor.ServiceType == typeof(NameServerHost) && Equals(descriptor.ServiceKey, name))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static OptionsBuilder<NameServerOptions> AddNode(MqBuilder builder, string name) =>
+        NodeRegistration.Add<NameServerHost, NameServer, NameServerOptions, NameServerOptionsValidator>(builder, name,
+            static (key, options, loggers, time) => new NameServerHost(key, options, loggers, time));
 }

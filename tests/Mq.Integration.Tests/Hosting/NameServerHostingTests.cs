@@ -132,7 +132,7 @@ public sealed class NameServerHostingTests
 
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(host.Services.GetServices<IHostedService>().Count(s => s.GetType().Name == "NameServerHostedService"), Is.EqualTo(2));
+            Assert.That(host.Services.GetServices<IHostedService>().Count(s => s is NodeHostedService<NameServer, NameServerOptions>), Is.EqualTo(2));
             Assert.That(ns1.Address, Is.Not.EqualTo(ns2.Address));
             Assert.That(ns1.Name, Is.EqualTo("ns1"));
             Assert.That(options.Get("ns1").OrderMessageEnable, Is.True);
