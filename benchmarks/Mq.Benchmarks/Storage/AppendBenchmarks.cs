@@ -18,7 +18,7 @@ public class AppendBenchmarks
     private string? _root;
     private MessageStore? _store;
     private FasterLog? _log;
-    private IDevice? _device;
+    private WarmFasterLog? _faster;
     private MessageToStore[] _messages = [];
     private byte[] _payload = [];
 
@@ -30,35 +30,22 @@ public class AppendBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
-    /// <summary>
-    /// One FasterLog for the whole run, warmed by cycling its whole in-memory ring twice: FASTER
-    /// allocates each page buffer on first use, so a fresh log pays first-touch page faults that our
-    /// store (whose allocator pre-touches segments) does not. Reusing a warm ring compares the two
-    /// append paths, not the kernel's page-fault handler.
-    /// </summary>
+    /// <summary>One warm FasterLog for the whole run (see <see cref="WarmFasterLog"/>).</summary>
     [GlobalSetup(Target = nameof(FasterLogEnqueue))]
     public void SetupFaster()
     {
-        _root = StorageBench.NewDirectory("append");
-        _log = StorageBench.CreateFasterLog(_root, out _device);
         _payload = StorageBench.Payload(BodySize);
-        StorageBench.WarmFasterLog(_log, _payload);
+        _faster = new WarmFasterLog("append", _payload);
+        _log = _faster.Log;
     }
 
-    /// <summary>Drops what the iteration appended so disk use stays bounded; the warm ring stays.</summary>
+    /// <summary>Drops what the iteration appended; the warm ring stays.</summary>
     [IterationCleanup(Target = nameof(FasterLogEnqueue))]
-    public void TruncateFaster() => StorageBench.TruncateFasterLog(_log!);
+    public void TruncateFaster() => _faster!.Truncate();
 
     /// <summary>Disposes the FasterLog.</summary>
     [GlobalCleanup(Target = nameof(FasterLogEnqueue))]
-    public void CleanupFaster()
-    {
-        _log?.Dispose();
-        _device?.Dispose();
-        _log = null;
-        _device = null;
-        StorageBench.DeleteDirectory(_root);
-    }
+    public void CleanupFaster() => _faster?.Dispose();
 
     /// <summary>Fresh store with its next segment already warmed.</summary>
     [IterationSetup(Target = nameof(MqAppend))]

@@ -83,26 +83,4 @@ internal static class StorageBench
             SegmentSize = 1L << 28,
         });
     }
-
-    /// <summary>
-    /// Enqueues until the log's tail has gone round its in-memory page ring twice, so every page
-    /// buffer is allocated and touched before measurement, then truncates what was written.
-    /// </summary>
-    public static void WarmFasterLog(FasterLog log, byte[] payload)
-    {
-        long target = log.TailAddress + 2 * FasterMemorySize;
-        while (log.TailAddress < target)
-        {
-            log.Enqueue(payload);
-        }
-        TruncateFasterLog(log);
-    }
-
-    /// <summary>Commits and drops everything up to the tail so disk use stays bounded between iterations.</summary>
-    public static void TruncateFasterLog(FasterLog log)
-    {
-        log.Commit(spinWait: true);
-        log.TruncateUntil(log.TailAddress);
-        log.Commit(spinWait: true);
-    }
 }

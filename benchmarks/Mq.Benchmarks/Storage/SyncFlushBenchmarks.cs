@@ -16,7 +16,7 @@ public class SyncFlushBenchmarks
     private string? _root;
     private MessageStore? _store;
     private FasterLog? _log;
-    private IDevice? _device;
+    private WarmFasterLog? _faster;
     private MessageToStore[] _messages = [];
     private byte[] _payload = [];
 
@@ -24,30 +24,22 @@ public class SyncFlushBenchmarks
     [Params(1, 16, 64)]
     public int Writers { get; set; }
 
-    /// <summary>One warm FasterLog for the whole run (see <see cref="StorageBench.WarmFasterLog"/>).</summary>
+    /// <summary>One warm FasterLog for the whole run (see <see cref="WarmFasterLog"/>).</summary>
     [GlobalSetup(Target = nameof(FasterLogCommitEach))]
     public void SetupFaster()
     {
-        _root = StorageBench.NewDirectory("sync");
-        _log = StorageBench.CreateFasterLog(_root, out _device);
         _payload = StorageBench.Payload(1024);
-        StorageBench.WarmFasterLog(_log, _payload);
+        _faster = new WarmFasterLog("sync", _payload);
+        _log = _faster.Log;
     }
 
     /// <summary>Drops what the iteration appended; the warm ring stays.</summary>
     [IterationCleanup(Target = nameof(FasterLogCommitEach))]
-    public void TruncateFaster() => StorageBench.TruncateFasterLog(_log!);
+    public void TruncateFaster() => _faster!.Truncate();
 
     /// <summary>Disposes the FasterLog.</summary>
     [GlobalCleanup(Target = nameof(FasterLogCommitEach))]
-    public void CleanupFaster()
-    {
-        _log?.Dispose();
-        _device?.Dispose();
-        _log = null;
-        _device = null;
-        StorageBench.DeleteDirectory(_root);
-    }
+    public void CleanupFaster() => _faster?.Dispose();
 
     /// <summary>Fresh store with its next segment already warmed.</summary>
     [IterationSetup(Target = nameof(MqSyncFlush))]

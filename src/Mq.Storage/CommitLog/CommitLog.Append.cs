@@ -44,13 +44,9 @@ internal sealed partial class CommitLog
             storeTimestamp = EnterLock();
             try
             {
-                if (_refusal != WriteRefusal.None)
+                if (Refuse(size, out var segment) is { } refused)
                 {
-                    return AppendResult.Failed(PutMessageStatus.ServiceNotAvailable);
-                }
-                if (!TryReserve(size, out var segment))
-                {
-                    return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
+                    return AppendResult.Failed(refused);
                 }
                 position = _writePosition;
                 if (dispatchable)
@@ -133,13 +129,9 @@ internal sealed partial class CommitLog
             storeTimestamp = EnterLock();
             try
             {
-                if (_refusal != WriteRefusal.None)
+                if (Refuse(size, out var segment) is { } refused)
                 {
-                    return AppendResult.Failed(PutMessageStatus.ServiceNotAvailable);
-                }
-                if (!TryReserve(size, out var segment))
-                {
-                    return AppendResult.Failed(PutMessageStatus.CreateMappedFileFailed);
+                    return AppendResult.Failed(refused);
                 }
                 position = _writePosition;
                 var next = QueueSlot(topic!, batch.QueueId);
@@ -216,6 +208,17 @@ internal sealed partial class CommitLog
         }
         Appended.Set();
         MaxOffsetNotifier.Notify(MaxOffset);
+    }
+
+    /// <summary>Inside the lock: why this append cannot be written (null when <paramref name="segment"/> has room for it).</summary>
+    private PutMessageStatus? Refuse(int size, out CommitLogSegment segment)
+    {
+        if (_refusal != WriteRefusal.None)
+        {
+            segment = null!;
+            return PutMessageStatus.ServiceNotAvailable;
+        }
+        return TryReserve(size, out segment) ? null : PutMessageStatus.CreateMappedFileFailed;
     }
 
     /// <summary>Reads the store time once per append and marks the lock as held since then (see <see cref="IsOsPageCacheBusy"/>).</summary>
