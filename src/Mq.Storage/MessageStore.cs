@@ -67,6 +67,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     /// <summary>The options in effect (a copy; changing it has no effect).</summary>
     public StoreOptions Options => _options.Clone();
 
+    /// <summary>Used fraction (0..1) of the store's volume at the last disk check; NaN before the first.</summary>
+    public double DiskUsedRatio => _retention.LastUsedRatio;
+
     /// <summary>Whether the last shutdown was not clean (recovery verified the tail).</summary>
     public bool RecoveredFromCrash { get; private set; }
 
@@ -333,7 +336,16 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         _commitLog.MaxOffsetNotifier.Close();
         if (flushed)
         {
-            FlushQueuesAndCheckpoint();
+            try
+            {
+                FlushQueuesAndCheckpoint();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Without a checkpoint the next open recovers as after a crash: keep the abort marker.
+                StoreLog.BackgroundTaskFailed(_logger, "final checkpoint", ex);
+                flushed = false;
+            }
         }
         foreach (var cq in _queues.All())
         {
@@ -344,7 +356,15 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         _commitLog.CloseSegments();
         if (flushed)
         {
-            _provider.Delete(_abortPath);
+            try
+            {
+                _provider.Delete(_abortPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The store folder is gone (or read-only): there is nothing left to mark clean.
+                StoreLog.BackgroundTaskFailed(_logger, "abort marker removal", ex);
+            }
         }
     }
 

@@ -46,4 +46,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Dispatch listener {Listener} threw; dispatch continues")]
     public static partial void ListenerFailed(ILogger logger, string listener, Exception exception);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Error, Message = "Writing {Length} bytes to the commit log at {Offset} failed; the append is refused and nothing was stored")]
+    public static partial void CommitLogWriteFailed(ILogger logger, long offset, int length, Exception exception);
 }
