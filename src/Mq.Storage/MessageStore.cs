@@ -36,6 +36,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     private readonly long _memoryWindow;
     private readonly string _abortPath;
     private readonly Func<long> _maxOffsetReader;
+    private static readonly TimeSpan DisposeDispatchWait = TimeSpan.FromSeconds(10);
     private FlushService? _flush;
     private ITimer? _checkpointTimer;
     private int _checkpointRunning;
@@ -318,7 +319,19 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         {
             try
             {
-                await WaitForDispatchAsync(_commitLog.MaxOffset).ConfigureAwait(false);
+                // Bounded: a dispatcher that cannot write (a failing consume-queue device) must not hang the shutdown.
+                // The checkpoint below records only what was dispatched, so the next open rebuilds the rest.
+                using (var dispatchWait = new CancellationTokenSource(DisposeDispatchWait, _time))
+                {
+                    try
+                    {
+                        await WaitForDispatchAsync(_commitLog.MaxOffset, dispatchWait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        StoreLog.DispatchIncompleteAtShutdown(_logger, _reput.DispatchedOffset, _commitLog.MaxOffset);
+                    }
+                }
                 _flush.FlushNow();
                 flushed = true;
             }

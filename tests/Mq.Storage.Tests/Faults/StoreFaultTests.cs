@@ -182,6 +182,38 @@ public sealed class StoreFaultTests
     }
 
     [Test]
+    public async Task ShutdownDoesNotHangOnAConsumeQueueThatCannotBeWritten_AndTheNextOpenRebuildsIt()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (harness, faulty) = Create();
+        await using var _ = harness;
+        harness.Time = time;
+        faulty.Target = path => path.Contains($"{Path.DirectorySeparatorChar}consumequeue{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+        var store = await harness.OpenAsync();
+        faulty.FailWrite = true;
+        faulty.DiskFull = true;
+        Assert.That((await store.AppendAsync(StoreHarness.Message("S", 0, "kept"))).Status, Is.EqualTo(PutMessageStatus.PutOk));
+
+        Task dispose = store.DisposeAsync().AsTask();
+        using (var deadline = new CancellationTokenSource(Timeout))
+        {
+            // The shutdown gives the dispatcher a bounded time (on the store's clock) to catch up.
+            while (!dispose.IsCompleted)
+            {
+                deadline.Token.ThrowIfCancellationRequested();
+                time.Advance(TimeSpan.FromSeconds(11));
+                await Task.WhenAny(dispose, Task.Delay(20, deadline.Token));
+            }
+        }
+        await dispose;
+
+        faulty.FailWrite = false;
+        faulty.DiskFull = false;
+        store = await harness.OpenAsync();
+        Assert.That(Bodies(await ReadQueueAsync(store, "S", 0)), Is.EqualTo(new[] { "kept" }));
+    }
+
+    [Test]
     public async Task DisposeToleratesADeletedStoreFolder([Values(SegmentDeviceKind.Mapped, SegmentDeviceKind.File)] SegmentDeviceKind kind)
     {
         var harness = new StoreHarness(kind);
