@@ -36,6 +36,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     private readonly long _memoryWindow;
     private readonly string _abortPath;
     private readonly Func<long> _maxOffsetReader;
+    private static readonly TimeSpan DisposeDispatchWait = TimeSpan.FromSeconds(10);
     private FlushService? _flush;
     private ITimer? _checkpointTimer;
     private int _checkpointRunning;
@@ -66,6 +67,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
 
     /// <summary>The options in effect (a copy; changing it has no effect).</summary>
     public StoreOptions Options => _options.Clone();
+
+    /// <summary>Used fraction (0..1) of the store's volume at the last disk check; NaN before the first.</summary>
+    public double DiskUsedRatio => _retention.LastUsedRatio;
 
     /// <summary>Whether the last shutdown was not clean (recovery verified the tail).</summary>
     public bool RecoveredFromCrash { get; private set; }
@@ -315,7 +319,19 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         {
             try
             {
-                await WaitForDispatchAsync(_commitLog.MaxOffset).ConfigureAwait(false);
+                // Bounded: a dispatcher that cannot write (a failing consume-queue device) must not hang the shutdown.
+                // The checkpoint below records only what was dispatched, so the next open rebuilds the rest.
+                using (var dispatchWait = new CancellationTokenSource(DisposeDispatchWait, _time))
+                {
+                    try
+                    {
+                        await WaitForDispatchAsync(_commitLog.MaxOffset, dispatchWait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        StoreLog.DispatchIncompleteAtShutdown(_logger, _reput.DispatchedOffset, _commitLog.MaxOffset);
+                    }
+                }
                 _flush.FlushNow();
                 flushed = true;
             }
@@ -333,7 +349,16 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         _commitLog.MaxOffsetNotifier.Close();
         if (flushed)
         {
-            FlushQueuesAndCheckpoint();
+            try
+            {
+                FlushQueuesAndCheckpoint();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Without a checkpoint the next open recovers as after a crash: keep the abort marker.
+                StoreLog.BackgroundTaskFailed(_logger, "final checkpoint", ex);
+                flushed = false;
+            }
         }
         foreach (var cq in _queues.All())
         {
@@ -344,7 +369,15 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         _commitLog.CloseSegments();
         if (flushed)
         {
-            _provider.Delete(_abortPath);
+            try
+            {
+                _provider.Delete(_abortPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The store folder is gone (or read-only): there is nothing left to mark clean.
+                StoreLog.BackgroundTaskFailed(_logger, "abort marker removal", ex);
+            }
         }
     }
 

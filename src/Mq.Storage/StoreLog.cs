@@ -46,4 +46,10 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Dispatch listener {Listener} threw; dispatch continues")]
     public static partial void ListenerFailed(ILogger logger, string listener, Exception exception);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Error, Message = "Writing {Length} bytes to the commit log at {Offset} failed; the append is refused and nothing was stored")]
+    public static partial void CommitLogWriteFailed(ILogger logger, long offset, int length, Exception exception);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Shutting down with dispatch at {Dispatched} of {MaxOffset}; the next open rebuilds the rest from the commit log")]
+    public static partial void DispatchIncompleteAtShutdown(ILogger logger, long dispatched, long maxOffset);
 }

@@ -98,15 +98,24 @@ public sealed partial class Broker : IAsyncDisposable
     /// Validates <paramref name="options"/>, opens the store, loads topics, groups and offsets, starts
     /// listening and registers with every configured NameServer.
     /// </summary>
-    public static async Task<Broker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
-        CancellationToken cancellationToken = default)
+    public static Task<Broker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default) =>
+        StartWithStoreServicesAsync(options, loggerFactory, timeProvider, deviceProvider: null, diskSpace: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(BrokerOptions, ILoggerFactory?, TimeProvider?, CancellationToken)"/> with the store's
+    /// file access and disk probe replaced (fault-injection tests: failing devices, a simulated full disk).
+    /// </summary>
+    internal static async Task<Broker> StartWithStoreServicesAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
+        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         BrokerOptions settings = options.Clone();
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
-        MessageStore store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        MessageStore store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, deviceProvider, diskSpace, cancellationToken)
+            .ConfigureAwait(false);
         var server = new RemotingServer(settings.Transport, null, loggerFactory);
         Broker broker;
         try

@@ -74,6 +74,19 @@ public sealed class BrokerOptions
     /// <summary>How long a SYNC_FLUSH send waits for durability before answering FLUSH_DISK_TIMEOUT. Default 5 s.</summary>
     public TimeSpan SyncFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often disk usage is checked and expired files deleted (RocketMQ <c>cleanResourceInterval</c>). Default 10 s.
+    /// Risk: a long period lets a filling disk run further past the limit, and refused sends resume later once space returns.
+    /// </summary>
+    public TimeSpan CleanResourceInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Disk usage ratio above which sends are refused with SERVICE_NOT_AVAILABLE until usage drops (RocketMQ's
+    /// <c>rocketmq.broker.diskSpaceWarningLevelRatio</c>). Default 0.90. Risk: too high leaves no room to finish
+    /// what is already accepted; too low refuses sends on a healthy disk.
+    /// </summary>
+    public double DiskSpaceWarningLevelRatio { get; set; } = 0.90;
+
     /// <summary>ASYNC_MASTER (default), SYNC_MASTER or SLAVE. Risk: a SLAVE refuses sends and offset commits.</summary>
     public BrokerRole BrokerRole { get; set; } = BrokerRole.AsyncMaster;
 
@@ -320,6 +333,8 @@ public sealed class BrokerOptions
         BrokerRole = BrokerRole,
         DeviceKind = DeviceKind,
         FileReservedTime = FileReservedTime,
+        CleanResourceInterval = CleanResourceInterval,
+        DiskSpaceWarningLevelRatio = DiskSpaceWarningLevelRatio,
         MaxHashSlotNum = MaxHashSlotNum,
         MaxIndexNum = MaxIndexNum,
         MessageDelayLevel = MessageDelayLevel,

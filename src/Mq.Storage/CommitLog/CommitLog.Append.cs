@@ -49,18 +49,25 @@ internal sealed partial class CommitLog
                     return AppendResult.Failed(refused);
                 }
                 position = _writePosition;
+                System.Runtime.CompilerServices.StrongBox<long>? slot = null;
                 if (dispatchable)
                 {
-                    var next = QueueSlot(topic!, message.QueueId);
-                    queueOffset = next.Value;
-                    next.Value = queueOffset + 1;
+                    slot = QueueSlot(topic!, message.QueueId);
+                    queueOffset = slot.Value;
                 }
                 var destination = WriteSpan(segment, position, size);
                 int at = MessageRecord.WriteHeader(destination, size, crc, message.QueueId, message.Flag, queueOffset, position, sysFlag,
                     message.BornTimestamp, message.BornHost, storeTimestamp, message.StoreHost, message.ReconsumeTimes,
                     message.PreparedTransactionOffset);
                 at = WriteTail(destination, at, body, topic!, topicLength, properties, ReadOnlySpan<byte>.Empty);
-                CommitWrite(segment, position, destination);
+                if (!TryCommitWrite(segment, position, destination))
+                {
+                    return AppendResult.Failed(PutMessageStatus.UnknownError);
+                }
+                if (slot is not null)
+                {
+                    slot.Value = queueOffset + 1;
+                }
                 segment.LastStoreTimestamp = storeTimestamp;
                 _writePosition = position + size;
                 Volatile.Write(ref _maxOffset, position + size);
@@ -136,7 +143,6 @@ internal sealed partial class CommitLog
                 position = _writePosition;
                 var next = QueueSlot(topic!, batch.QueueId);
                 firstQueueOffset = next.Value;
-                next.Value = firstQueueOffset + count;
                 var destination = WriteSpan(segment, position, size);
                 int at = 0;
                 long queueOffset = firstQueueOffset;
@@ -152,7 +158,11 @@ internal sealed partial class CommitLog
                     WriteTail(record, p, inner.Body, topic!, topicLength, inner.Properties, extra);
                     at += recordSize;
                 }
-                CommitWrite(segment, position, destination);
+                if (!TryCommitWrite(segment, position, destination))
+                {
+                    return AppendResult.Failed(PutMessageStatus.UnknownError);
+                }
+                next.Value = firstQueueOffset + count;
                 segment.LastStoreTimestamp = storeTimestamp;
                 _writePosition = position + size;
                 Volatile.Write(ref _maxOffset, position + size);
@@ -278,6 +288,10 @@ internal sealed partial class CommitLog
                 }
                 _writePosition = segment.EndOffset;
                 Volatile.Write(ref _maxOffset, _writePosition);
+                // Published now, not with the record: if the roll below fails, the dispatcher and replication
+                // must still learn that the segment ended (both signals complete asynchronously, safe under the lock).
+                Appended.Set();
+                MaxOffsetNotifier.Notify(_writePosition);
                 segment = Roll(_writePosition);
             }
             return true;
@@ -311,11 +325,30 @@ internal sealed partial class CommitLog
         return _scratch.AsSpan(0, size);
     }
 
-    private static void CommitWrite(CommitLogSegment segment, long position, Span<byte> written)
+    /// <summary>
+    /// Copies encoded records to a non-memory device, the leading size field last: a failed or short write
+    /// leaves that field zero, so recovery after a crash sees the end of the log there and never takes a
+    /// partial record for a real one (RocketMQ never meets this: it writes through a mapping). The end and
+    /// the queue offsets stay where they were, so the next append overwrites the bytes. Caller holds the
+    /// write lock.
+    /// </summary>
+    private bool TryCommitWrite(CommitLogSegment segment, long position, Span<byte> written)
     {
-        if (!segment.IsDirect)
+        if (segment.IsDirect)
         {
-            segment.Device.Write(position - segment.StartOffset, written);
+            return true;
+        }
+        long at = position - segment.StartOffset;
+        try
+        {
+            segment.Device.Write(at + sizeof(int), written[sizeof(int)..]);
+            segment.Device.Write(at, written[..sizeof(int)]);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            StoreLog.CommitLogWriteFailed(_logger, position, written.Length, ex);
+            return false;
         }
     }
 }

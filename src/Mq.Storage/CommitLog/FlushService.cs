@@ -11,6 +11,11 @@ namespace Mq.Storage.CommitLog;
 /// A failed flush fails every pending wait and puts the store in <see cref="WriteRefusal.FlushFailed"/>:
 /// after a failed fdatasync the page cache state is unknown, so nothing is ever reported durable again
 /// until the store is reopened and recovered.
+/// Deliberate deviation: RocketMQ 4.9's <c>MappedFile.flush</c> logs the failure and advances the flushed
+/// position anyway, so a SYNC_FLUSH send is answered SEND_OK for bytes that never reached the disk. Retrying the
+/// fdatasync is no cure either (Linux may drop the dirty pages and report the next fdatasync clean, the
+/// "fsyncgate" lesson PostgreSQL took): the waiters get UNKNOWN_ERROR (SYSTEM_ERROR on the wire), later sends
+/// SERVICE_NOT_AVAILABLE, reads go on, and the next open verifies the log like after a crash.
 /// </summary>
 internal sealed class FlushService : IAsyncDisposable
 {

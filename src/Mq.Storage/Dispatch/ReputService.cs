@@ -28,6 +28,10 @@ internal sealed class ReputService : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly char[] _chars = new char[512];
     private readonly int _chunk;
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+    private readonly Timer _retryTimer;
+    private TimeSpan _retryDelay;
     private Task? _loop;
     private long _reputFrom;
     private volatile bool _stopping;
@@ -43,6 +47,7 @@ internal sealed class ReputService : IAsyncDisposable
         _delayLevels = StoreOptions.ParseDelayLevels(options.MessageDelayLevel);
         _logger = logger;
         _chunk = Math.Max(options.MaxMessageSize + 16, 1024 * 1024);
+        _retryTimer = new Timer(static s => ((AsyncSignal)s!).Set(), commitLog.Appended, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>Offset up to which every record has been dispatched.</summary>
@@ -67,11 +72,16 @@ internal sealed class ReputService : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // The loop must survive anything (a failing device, a bug): log, then retry on the next signal.
+                // The loop must survive anything (a failing device, a bug): log, then retry on the next append
+                // or after a backoff, whichever comes first, so a device that heals while no one appends does not
+                // leave stored messages unreadable.
                 StoreLog.DispatchFailed(_logger, before, ex);
+                _retryDelay = _retryDelay == TimeSpan.Zero ? MinRetryDelay : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                _retryTimer.Change(_retryDelay, Timeout.InfiniteTimeSpan);
                 await _commitLog.Appended.WaitAsync().ConfigureAwait(false);
                 continue;
             }
+            _retryDelay = TimeSpan.Zero;
             if (DispatchedOffset > before)
             {
                 DispatchNotifier.Notify(DispatchedOffset);
@@ -242,6 +252,7 @@ internal sealed class ReputService : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
+        await _retryTimer.DisposeAsync().ConfigureAwait(false);
         _commitLog.Appended.Set();
         if (_loop is not null)
         {

@@ -34,8 +34,22 @@ internal sealed class RetentionService : IAsyncDisposable
         _deleteHours = StoreOptions.ParseDeleteWhen(options.DeleteWhen);
     }
 
-    public void Start() =>
+    /// <summary>Used fraction of the store's volume at the last check (NaN until the first one).</summary>
+    public double LastUsedRatio { get; private set; } = double.NaN;
+
+    public void Start()
+    {
+        // A store opened on a disk that is already full refuses appends from the start, not one period later.
+        try
+        {
+            CheckDiskSpace();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            StoreLog.BackgroundTaskFailed(_logger, "disk space check", ex);
+        }
         _timer = _time.CreateTimer(static s => ((RetentionService)s!).Tick(), this, _options.CleanResourceInterval, _options.CleanResourceInterval);
+    }
 
     private void Tick()
     {
@@ -60,19 +74,7 @@ internal sealed class RetentionService : IAsyncDisposable
     /// <summary>One retention pass; returns the number of commit-log segments deleted.</summary>
     internal int RunOnce()
     {
-        double ratio = _disk.UsedRatio(_options.StorePathRootDir);
-        bool full = ratio > _options.DiskSpaceWarningLevelRatio;
-        bool wasFull = _store.WriteRefusal == WriteRefusal.DiskFull;
-        if (full && !wasFull)
-        {
-            StoreLog.DiskFull(_logger, ratio, _options.StorePathRootDir, _options.DiskSpaceWarningLevelRatio);
-        }
-        else if (!full && wasFull)
-        {
-            StoreLog.DiskSpaceRecovered(_logger, ratio);
-        }
-        _store.SetDiskFull(full);
-
+        double ratio = CheckDiskSpace();
         var now = _time.GetUtcNow();
         bool timeUp = _deleteHours[TimeZoneInfo.ConvertTime(now, _time.LocalTimeZone).Hour];
         bool spaceToDelete = ratio * 100 > _options.DiskMaxUsedSpaceRatio;
@@ -98,6 +100,25 @@ internal sealed class RetentionService : IAsyncDisposable
             _store.Index?.DeleteExpired(min);
         }
         return deleted;
+    }
+
+    /// <summary>Refuses or resumes appends by disk usage (RocketMQ <c>CleanCommitLogService.isSpaceToDelete</c>); returns the ratio.</summary>
+    private double CheckDiskSpace()
+    {
+        double ratio = _disk.UsedRatio(_options.StorePathRootDir);
+        LastUsedRatio = ratio;
+        bool full = ratio > _options.DiskSpaceWarningLevelRatio;
+        bool wasFull = _store.WriteRefusal == WriteRefusal.DiskFull;
+        if (full && !wasFull)
+        {
+            StoreLog.DiskFull(_logger, ratio, _options.StorePathRootDir, _options.DiskSpaceWarningLevelRatio);
+        }
+        else if (!full && wasFull)
+        {
+            StoreLog.DiskSpaceRecovered(_logger, ratio);
+        }
+        _store.SetDiskFull(full);
+        return ratio;
     }
 
     public async ValueTask DisposeAsync()

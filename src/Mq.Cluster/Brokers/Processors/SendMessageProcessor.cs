@@ -161,9 +161,7 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
             PutMessageStatus.FlushDiskTimeout => (ResponseCode.FlushDiskTimeout, null),
             PutMessageStatus.FlushSlaveTimeout => (ResponseCode.FlushSlaveTimeout, null),
             PutMessageStatus.SlaveNotAvailable => (ResponseCode.SlaveNotAvailable, null),
-            PutMessageStatus.ServiceNotAvailable => (ResponseCode.ServiceNotAvailable,
-                "service not available now. It may be caused by one of the following reasons: the broker's disk is full ["
-                + broker.Store.WriteRefusal.ToString() + "], messages are put to the slave, message store has been shut down, etc."),
+            PutMessageStatus.ServiceNotAvailable => (ResponseCode.ServiceNotAvailable, ServiceNotAvailableRemark()),
             PutMessageStatus.CreateMappedFileFailed => (ResponseCode.SystemError, "create mapped file failed, server is busy or broken."),
             PutMessageStatus.MessageIllegal or PutMessageStatus.PropertiesSizeExceeded =>
                 (ResponseCode.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched. msg body length limit 128k, msg properties length limit 32k."),
@@ -191,6 +189,19 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
             fields.Add("queueOffset"u8, result.QueueOffset);
         }
         return response;
+    }
+
+    /// <summary>
+    /// RocketMQ's SERVICE_NOT_AVAILABLE remark, disk usage formatted like its <c>diskUtil()</c> (one volume holds the
+    /// commit log, queues and index here, so the three figures agree); deliberate addition: the store's actual reason.
+    /// </summary>
+    private string ServiceNotAvailableRemark()
+    {
+        double ratio = broker.Store.DiskUsedRatio;
+        string used = double.IsNaN(ratio) ? "-1.00" : ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).PadLeft(5);
+        return "service not available now. It may be caused by one of the following reasons: the broker's disk is full [CL: "
+            + used + " CQ: " + used + " INDEX: " + used + "], messages are put to the slave, message store has been shut down, etc. (store refuses writes: "
+            + broker.Store.WriteRefusal.ToString() + ")";
     }
 
     /// <summary>Pooled per-request state.</summary>
