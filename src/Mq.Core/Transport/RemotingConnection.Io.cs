@@ -8,6 +8,8 @@ namespace Mq.Transport;
 /// <summary>The receive loop, the combining writer and closing.</summary>
 internal sealed partial class RemotingConnection
 {
+    private const int PartialFrameInitialSize = 64 * 1024;
+
     private async Task ReceiveLoopAsync()
     {
         string? badFrame = null;
@@ -131,7 +133,7 @@ internal sealed partial class RemotingConnection
         int available = (int)Math.Min(buffer.Length - 4, total);
         // The buffer grows with the bytes that actually arrive (as Netty's cumulation does), so a peer
         // claiming a 16 MiB frame and sending a few bytes costs a few bytes, not 16 MiB per connection.
-        _partialFrame = ArrayPool<byte>.Shared.Rent(Math.Min(total, Math.Max(available, _assembleThreshold)));
+        _partialFrame = ArrayPool<byte>.Shared.Rent(Math.Min(total, Math.Max(available, PartialFrameInitialSize)));
         _partialTotal = total;
         buffer.Slice(4, available).CopyTo(_partialFrame);
         _partialFilled = available;
