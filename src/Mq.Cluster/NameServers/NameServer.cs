@@ -51,6 +51,9 @@ public sealed class NameServer : IAsyncDisposable
     /// </summary>
     public string Address { get; }
 
+    /// <summary>The remoting server (connections, transport counters) for diagnostics and tests.</summary>
+    internal RemotingServer Server => _server;
+
     /// <summary>The routing state (read it for diagnostics; the node keeps it up to date).</summary>
     public RouteRegistry Routes => Commands.Routes;
 

@@ -8,6 +8,8 @@ namespace Mq.Transport;
 /// <summary>The receive loop, the combining writer and closing.</summary>
 internal sealed partial class RemotingConnection
 {
+    private const int PartialFrameInitialSize = 64 * 1024;
+
     private async Task ReceiveLoopAsync()
     {
         string? badFrame = null;
@@ -15,12 +17,23 @@ internal sealed partial class RemotingConnection
         {
             while (true)
             {
+                if (_pauseReadsWhenWriteBlocked && IsWriteBlocked)
+                {
+                    // Back-pressure: the peer is not reading its answers; read no more requests until they leave.
+                    await WaitWritableAsync().ConfigureAwait(false);
+                    if (_closing)
+                    {
+                        break;
+                    }
+                }
                 ReadResult result = await _input.ReadAsync().ConfigureAwait(false);
                 if (result.IsCanceled)
                 {
                     break; // StopReceiving or transport abort
                 }
+                Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                bool paused = false;
                 // Responses produced inline while this batch is dispatched are queued and flushed
                 // together afterwards: one socket send per read instead of one per response.
                 _batchingThread = Environment.CurrentManagedThreadId;
@@ -28,6 +41,11 @@ internal sealed partial class RemotingConnection
                 {
                     while (!_stopReceiving)
                     {
+                        if (_pauseReadsWhenWriteBlocked && IsWriteBlocked)
+                        {
+                            paused = true;
+                            break;
+                        }
                         if (_partialFrame is not null)
                         {
                             if (!ContinuePartialFrame(ref buffer))
@@ -62,8 +80,15 @@ internal sealed partial class RemotingConnection
                 {
                     Drain();
                 }
-                _input.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted || _stopReceiving)
+                if (paused)
+                {
+                    _input.AdvanceTo(buffer.Start); // the frames left are read again once answers drain
+                }
+                else
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+                if ((result.IsCompleted && !paused) || _stopReceiving)
                 {
                     break;
                 }
@@ -105,9 +130,11 @@ internal sealed partial class RemotingConnection
     /// </summary>
     private void StartPartialFrame(ref ReadOnlySequence<byte> buffer, int total)
     {
-        _partialFrame = ArrayPool<byte>.Shared.Rent(total);
-        _partialTotal = total;
         int available = (int)Math.Min(buffer.Length - 4, total);
+        // The buffer grows with the bytes that actually arrive (as Netty's cumulation does), so a peer
+        // claiming a 16 MiB frame and sending a few bytes costs a few bytes, not 16 MiB per connection.
+        _partialFrame = ArrayPool<byte>.Shared.Rent(Math.Min(total, Math.Max(available, PartialFrameInitialSize)));
+        _partialTotal = total;
         buffer.Slice(4, available).CopyTo(_partialFrame);
         _partialFilled = available;
         buffer = buffer.Slice(4 + available);
@@ -116,8 +143,15 @@ internal sealed partial class RemotingConnection
     /// <summary>Copies more of the large frame; dispatches it and returns true once complete.</summary>
     private bool ContinuePartialFrame(ref ReadOnlySequence<byte> buffer)
     {
-        byte[] frame = _partialFrame!;
         int take = (int)Math.Min(buffer.Length, _partialTotal - _partialFilled);
+        if (_partialFilled + take > _partialFrame!.Length)
+        {
+            byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(_partialTotal, Math.Max(2L * _partialFrame.Length, _partialFilled + take)));
+            _partialFrame.AsSpan(0, _partialFilled).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_partialFrame);
+            _partialFrame = larger;
+        }
+        byte[] frame = _partialFrame;
         buffer.Slice(0, take).CopyTo(frame.AsSpan(_partialFilled));
         _partialFilled += take;
         buffer = buffer.Slice(take);
@@ -170,6 +204,7 @@ internal sealed partial class RemotingConnection
             bool wrote = false;
             while (_sendQueue.TryDequeue(out RemotingCommand? command))
             {
+                Interlocked.Add(ref _queuedBytes, -QueueWeight(command));
                 if (!_outputCompleted)
                 {
                     try
@@ -201,9 +236,11 @@ internal sealed partial class RemotingConnection
                 }
                 if (!flush.IsCompletedSuccessfully)
                 {
+                    _flushPending = true;
                     _ = DrainAfterFlushAsync(flush);
                     return;
                 }
+                Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 if (flush.Result.IsCompleted || flush.Result.IsCanceled)
                 {
                     _closing = true; // the transport is gone
@@ -215,6 +252,7 @@ internal sealed partial class RemotingConnection
                 return;
             }
             Volatile.Write(ref _writing, 0);
+            SignalWritable();
             if ((_sendQueue.IsEmpty && !_closing) || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
             {
                 return;
@@ -236,7 +274,29 @@ internal sealed partial class RemotingConnection
         {
             _closing = true;
         }
+        _flushPending = false;
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
         Drain();
+    }
+
+    /// <summary>The queue weight of a frame: its body plus a typical header (exact sizes would cost a measure per send).</summary>
+    private static long QueueWeight(RemotingCommand command) => command.BodyLength + 128L;
+
+    /// <summary>Completes when answers drained below the low water mark (or the connection closes).</summary>
+    private Task WaitWritableAsync()
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _writableWaiter, waiter);
+        SignalWritable(); // the writer may have drained between the check and the publication
+        return waiter.Task;
+    }
+
+    private void SignalWritable()
+    {
+        if (Volatile.Read(ref _writableWaiter) is not null && CanResumeReading)
+        {
+            Interlocked.Exchange(ref _writableWaiter, null)?.TrySetResult();
+        }
     }
 
     private void CompleteOutput()
@@ -257,6 +317,7 @@ internal sealed partial class RemotingConnection
     {
         while (_sendQueue.TryDequeue(out RemotingCommand? command))
         {
+            Interlocked.Add(ref _queuedBytes, -QueueWeight(command));
             if (!command.IsResponse)
             {
                 FailOpaque(command.Opaque, new RemotingSendException("connection to " + RemoteAddress + " closed before the request was sent", RemoteAddress));
@@ -268,6 +329,7 @@ internal sealed partial class RemotingConnection
     private async Task CloseCoreAsync()
     {
         _closing = true;
+        SignalWritable();
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             CompleteOutput();
@@ -285,6 +347,7 @@ internal sealed partial class RemotingConnection
         {
             Fail(entry.Value, closed);
         }
+        SignalWritable(); // a receive loop paused by back-pressure ends
         _closedSource.Cancel();
         _peer.OnConnectionClosed(this);
         _closedTask.TrySetResult();

@@ -36,9 +36,23 @@ internal sealed partial class RemotingConnection
     private byte[]? _partialFrame;
     private int _partialTotal;
     private int _partialFilled;
+    private readonly bool _pauseReadsWhenWriteBlocked;
+    private readonly long _writeHighWater;
+    private long _queuedBytes;
+    private volatile bool _flushPending;
+    private TaskCompletionSource? _writableWaiter;
+    private long _lastActivity = Environment.TickCount64;
 
-    internal RemotingConnection(RemotingPeer peer, ITransportConnection transport)
+    /// <param name="peer">The owning server or client.</param>
+    /// <param name="transport">The byte stream.</param>
+    /// <param name="pauseReadsWhenWriteBlocked">
+    /// Stop reading requests while answers are not leaving (servers: back-pressure against peers that do
+    /// not read). Clients keep reading, since reading is what completes their requests.
+    /// </param>
+    internal RemotingConnection(RemotingPeer peer, ITransportConnection transport, bool pauseReadsWhenWriteBlocked = false)
     {
+        _pauseReadsWhenWriteBlocked = pauseReadsWhenWriteBlocked;
+        _writeHighWater = peer.Options.MaxWriteBufferSize;
         _peer = peer;
         _transport = transport;
         _input = transport.Transport.Input;
@@ -76,6 +90,18 @@ internal sealed partial class RemotingConnection
 
     /// <summary>Number of requests waiting for a response.</summary>
     internal int PendingCount => _pending.Count;
+
+    /// <summary>Estimated bytes of frames queued and not yet handed to the transport.</summary>
+    internal long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
+    /// <summary>Whether a flush is waiting for the socket (the output pipe is full).</summary>
+    internal bool FlushPending => _flushPending;
+
+    /// <summary>True while answers are not leaving fast enough: a server connection then reads no more requests.</summary>
+    private bool IsWriteBlocked => _flushPending || Volatile.Read(ref _queuedBytes) > _writeHighWater;
+
+    /// <summary>Below the low water mark (half the high one) with the socket taking data again, or closing.</summary>
+    private bool CanResumeReading => _closing || (!_flushPending && Volatile.Read(ref _queuedBytes) <= _writeHighWater / 2);
 
     internal void Start() => _ = ReceiveLoopAsync();
 
@@ -142,6 +168,7 @@ internal sealed partial class RemotingConnection
             command.Dispose();
             return false;
         }
+        Interlocked.Add(ref _queuedBytes, QueueWeight(command));
         _sendQueue.Enqueue(command);
         if (_batchingThread == Environment.CurrentManagedThreadId)
         {
@@ -183,6 +210,17 @@ internal sealed partial class RemotingConnection
     {
         _transport.Abort();
         _ = CloseAsync();
+    }
+
+    /// <summary>Closes the connection when nothing was read or written for <paramref name="idleMillis"/>; called by the server's scan.</summary>
+    internal void CloseIfIdle(long now, long idleMillis)
+    {
+        long idle = now - Volatile.Read(ref _lastActivity);
+        if (idle >= idleMillis && !_closing)
+        {
+            _peer.Logger.IdleClosed(Id, RemoteAddress, idle);
+            Abort(); // as Java's closeChannel: what is still queued for an idle peer is dropped
+        }
     }
 
     /// <summary>Fails requests whose deadline has passed; called by the peer's timeout scan.</summary>

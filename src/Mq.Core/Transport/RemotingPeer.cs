@@ -57,6 +57,23 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
     /// <summary>Requests whose handlers have not completed yet.</summary>
     internal int InFlightRequests => Volatile.Read(ref _inFlight);
 
+    /// <summary>Requests this peer sent that wait for a response, over every connection (the pending tables).</summary>
+    internal int PendingRequests
+    {
+        get
+        {
+            int count = 0;
+            foreach (RemotingConnection connection in _connections.Keys)
+            {
+                count += connection.PendingCount;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>Whether the timeout scan also closes connections idle for <see cref="TransportOptions.ChannelMaxIdleTime"/> (servers).</summary>
+    protected virtual bool ClosesIdleConnections => false;
+
     /// <summary>Serves <paramref name="requestCode"/> with <paramref name="handler"/> (replacing any previous one).</summary>
     public void RegisterHandler(int requestCode, IRequestHandler handler)
     {
@@ -234,14 +251,27 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
     private async Task ScanTimeoutsAsync()
     {
         using var timer = new PeriodicTimer(TimeoutScanInterval);
+        long idleMillis = (long)Options.ChannelMaxIdleTime.TotalMilliseconds;
+        // Idleness needs no 20 ms precision: look a few times per idle period, at most once a second.
+        long idleScanMillis = Math.Clamp(idleMillis / 4, (long)TimeoutScanInterval.TotalMilliseconds, 1000);
+        long nextIdleScan = Environment.TickCount64 + idleScanMillis;
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
                 long now = Environment.TickCount64;
+                bool idleScan = idleMillis > 0 && now >= nextIdleScan && ClosesIdleConnections;
+                if (idleScan)
+                {
+                    nextIdleScan = now + idleScanMillis;
+                }
                 foreach (RemotingConnection connection in _connections.Keys)
                 {
                     connection.ScanTimeouts(now);
+                    if (idleScan)
+                    {
+                        connection.CloseIfIdle(now, idleMillis);
+                    }
                 }
             }
         }

@@ -102,6 +102,9 @@ internal sealed class RemotingServer : RemotingPeer
     }
 
     /// <inheritdoc />
+    protected override bool ClosesIdleConnections => true;
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     private async Task AcceptLoopAsync(ITransportListener listener)
@@ -110,7 +113,7 @@ internal sealed class RemotingServer : RemotingPeer
         {
             while (await listener.AcceptAsync().ConfigureAwait(false) is { } transport)
             {
-                var connection = new RemotingConnection(this, transport);
+                var connection = new RemotingConnection(this, transport, pauseReadsWhenWriteBlocked: true);
                 OnConnectionOpened(connection);
                 connection.Start();
             }

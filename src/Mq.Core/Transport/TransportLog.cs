@@ -49,4 +49,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 314, Level = LogLevel.Warning, Message = "A connection event handler failed")]
     public static partial void EventHandlerFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 315, Level = LogLevel.Information, Message = "Connection {ConnectionId} with {RemoteAddress} was idle for {IdleMillis} ms and is closed")]
+    public static partial void IdleClosed(this ILogger logger, string connectionId, string remoteAddress, long idleMillis);
 }

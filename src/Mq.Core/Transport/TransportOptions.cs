@@ -35,10 +35,24 @@ public sealed class TransportOptions
     public long MaxReadBufferSize { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Bytes queued for sending after which writers wait for the socket (back-pressure). Default 1 MiB.
-    /// Risk: too small serialises large responses; too large lets slow consumers hold memory.
+    /// Bytes queued for sending (answers not yet taken by the socket) above which a server connection stops
+    /// reading further requests until the queue drains below half of it (back-pressure, like Netty's write
+    /// buffer high/low water marks with auto-read off): a peer that sends requests but does not read its
+    /// answers cannot make the node buffer without bound. Default 1 MiB (the queue plus the pipe hold at
+    /// most about twice this, plus the answers of requests already being handled). Risk: too small
+    /// serialises large responses; too large lets each slow consumer hold that much memory.
     /// </summary>
     public long MaxWriteBufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// A server connection with no bytes read and no write completed for this long is closed (Java
+    /// <c>serverChannelMaxIdleTimeSeconds</c>, an all-idle <c>IdleStateHandler</c>). Default 120 s;
+    /// <see cref="TimeSpan.Zero"/> disables it. Client connections are not closed for idleness (Java
+    /// clients have their own 120 s idle close; ours keep heartbeating instead). A connection whose peer
+    /// stopped reading also counts as idle once its reads are paused by back-pressure. Risk: shorter than
+    /// the clients' heartbeat interval (30 s) closes healthy idle clients; longer keeps dead peers' memory.
+    /// </summary>
+    public TimeSpan ChannelMaxIdleTime { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// How long a graceful shutdown waits for in-flight requests to be answered before closing
@@ -79,6 +93,10 @@ public sealed class TransportOptions
         if (MaxWriteBufferSize < 4096)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxWriteBufferSize), MaxWriteBufferSize, "must be at least 4096 bytes");
+        }
+        if (ChannelMaxIdleTime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChannelMaxIdleTime), ChannelMaxIdleTime, "must not be negative (zero disables it)");
         }
         if (Backlog < 1)
         {

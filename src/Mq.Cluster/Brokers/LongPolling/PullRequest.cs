@@ -28,6 +28,9 @@ internal sealed class PullRequest(PullMessageProcessor processor, RemotingConnec
 
     public ITimer? Timer { get; set; }
 
+    /// <summary>Drops the hold when the connection closes (nobody could read the answer).</summary>
+    public CancellationTokenRegistration ClosedRegistration { get; set; }
+
     /// <summary>Claims the request; only the first caller gets true.</summary>
     public bool TryComplete()
     {
@@ -36,8 +39,12 @@ internal sealed class PullRequest(PullMessageProcessor processor, RemotingConnec
             return false;
         }
         Timer?.Dispose();
+        ClosedRegistration.Unregister();
         return true;
     }
+
+    /// <summary>Releases the held request without answering it (its connection is gone).</summary>
+    public void Discard() => request.Dispose();
 
     /// <summary>Re-runs the request (the caller has claimed it with <see cref="TryComplete"/>).</summary>
     public void Execute() => _ = processor.ExecuteWakeUpAsync(Connection, request);

@@ -37,6 +37,14 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
             var (service, held) = ((PullRequestHoldService, PullRequest))state!;
             service.Wake(held);
         }, (this, request), timeout, Timeout.InfiniteTimeSpan);
+        // Deviation from RocketMQ, which keeps a hold until its timeout or an arrival even when the channel
+        // is gone: a closed connection releases its holds at once, so clients that disconnect with long
+        // (or absurd) suspend times cannot pile requests up in the broker.
+        request.ClosedRegistration = request.Connection.Closed.UnsafeRegister(static state =>
+        {
+            var (service, held) = ((PullRequestHoldService, PullRequest))state!;
+            service.Drop(held);
+        }, (this, request));
         if (broker.Stopping.IsCancellationRequested || broker.Store.GetMaxOffsetInQueue(request.Topic, request.QueueId) > request.Offset)
         {
             Wake(request);
@@ -84,12 +92,28 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
         return Task.CompletedTask;
     }
 
+    private void Drop(PullRequest request)
+    {
+        if (!request.TryComplete())
+        {
+            return;
+        }
+        Remove(request);
+        request.Discard();
+    }
+
     private void Wake(PullRequest request)
     {
         if (!request.TryComplete())
         {
             return;
         }
+        Remove(request);
+        ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
+    }
+
+    private void Remove(PullRequest request)
+    {
         if (_holds.TryGetValue((request.Topic, request.QueueId), out List<PullRequest>? list))
         {
             lock (list)
@@ -98,6 +122,5 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
             }
         }
         Interlocked.Decrement(ref _count);
-        ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
     }
 }

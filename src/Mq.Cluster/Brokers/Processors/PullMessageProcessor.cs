@@ -146,7 +146,8 @@ internal sealed class PullMessageProcessor(Broker broker) : IBrokerProcessor
             {
                 result.Dispose();
                 var held = new PullRequest(this, connection, request.Retain(), header.Topic, header.QueueId, header.QueueOffset, storeFilter);
-                broker.PullHolds.Suspend(held, TimeSpan.FromMilliseconds(holdMillis));
+                // A timer cannot wait longer than 2^32-2 ms (~49.7 days); a client asking for more gets that.
+                broker.PullHolds.Suspend(held, TimeSpan.FromMilliseconds(Math.Min(holdMillis, uint.MaxValue - 1L)));
                 return null;
             }
         }

@@ -45,6 +45,12 @@ internal sealed class SendMessageBackProcessor(Broker broker) : IBrokerProcessor
         }
         int topicSysFlag = header.UnitMode == true ? 1 : 0;
         string topic = TopicValidator.RetryTopic(header.Group);
+        // RocketMQ 4.9 builds the retry topic from any group name; a name the topic rules refuse (control
+        // characters, too long) would store a retry message whose properties cannot be encoded.
+        if (TopicValidator.Validate(topic) is { } invalid)
+        {
+            return Fail(request, ResponseCode.SystemError, invalid);
+        }
         TopicConfig retryTopic = broker.Topics.CreateTopicIfAbsent(topic, group.RetryQueueNums, PermName.Read | PermName.Write, topicSysFlag);
         if (!PermName.IsWriteable(retryTopic.Perm))
         {

@@ -79,6 +79,9 @@ public sealed partial class PushConsumer : IAsyncDisposable
     /// <summary>The queues this consumer currently pulls.</summary>
     public IReadOnlyCollection<MessageQueue> AssignedQueues => [.. _processQueues.Keys];
 
+    /// <summary>Requests sent and waiting for a response (the transport's pending table), for diagnostics and soak tests.</summary>
+    internal int PendingRequests => _client.Remoting.PendingRequests;
+
     /// <summary>
     /// Starts: learns the routes of the subscribed topics, heartbeats to every broker, rebalances, then
     /// pulls. A topic without a route yet is picked up by a later rebalance. Fails when no NameServer answers.

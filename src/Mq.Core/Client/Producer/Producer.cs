@@ -51,6 +51,9 @@ public sealed partial class Producer : IAsyncDisposable
     /// </summary>
     public Func<ReceivedMessage, CancellationToken, ValueTask<TransactionState>>? TransactionCheckHandler { get; set; }
 
+    /// <summary>Requests sent and waiting for a response (the transport's pending table), for diagnostics and soak tests.</summary>
+    internal int PendingRequests => _client.Remoting.PendingRequests;
+
     /// <summary>Starts route refresh and heartbeats, and learns the template topic's route.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
