@@ -68,7 +68,7 @@ internal sealed partial class ClientInstance : IAsyncDisposable
     public Producer? Producer { get; set; }
 
     /// <summary>The consumer using this instance (heartbeats, rebalance notifications).</summary>
-    public PushConsumer? Consumer { get; set; }
+    public IClientConsumer? Consumer { get; set; }
 
     public CancellationToken Stopping => _stopping.Token;
 
