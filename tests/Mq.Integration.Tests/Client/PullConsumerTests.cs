@@ -317,6 +317,37 @@ public sealed class PullConsumerTests
     }
 
     [Test]
+    public async Task Buffering_stops_at_the_threshold_and_resumes_as_messages_are_taken()
+    {
+        await using MqCluster cluster = await MqCluster.StartAsync();
+        await cluster.CreateTopicAsync("PullFlow", queues: 1);
+        await using Producer producer = await StartProducerAsync(cluster);
+        List<SendResult> sent = await SendAsync(producer, "PullFlow", 30);
+        await using PullConsumer consumer = await StartAsync(Options(cluster, "CG_PULL_FLOW", o =>
+        {
+            o.PullBatchSize = 5;
+            o.PullThresholdForAll = 3;
+        }));
+        consumer.Assign([new MessageQueue("PullFlow", "broker-a", 0)]);
+        await WaitUntilAsync(() => Task.FromResult(consumer.BufferedCount >= 5));
+
+        // One pull of 5 crosses the threshold of 3; no further pull happens until messages are taken.
+        long maxBuffered = consumer.BufferedCount;
+        var received = new List<ReceivedMessage>();
+        using var timeout = new CancellationTokenSource(Generous);
+        while (received.Count < sent.Count)
+        {
+            maxBuffered = Math.Max(maxBuffered, consumer.BufferedCount);
+            received.AddRange(await consumer.PollAsync(TimeSpan.FromMilliseconds(500), timeout.Token));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(maxBuffered, Is.LessThanOrEqualTo(3 + 5));
+            Assert.That(received.Select(m => m.QueueOffset), Is.EqualTo(Enumerable.Range(0, 30).Select(i => (long)i)));
+        });
+    }
+
+    [Test]
     public async Task Host_runs_a_keyed_pull_consumer()
     {
         await using MqCluster cluster = await MqCluster.StartAsync();

@@ -10,10 +10,16 @@ public sealed partial class PullConsumer
     /// queue order), waiting up to <paramref name="timeout"/>; empty when nothing arrived in time or the consumer
     /// stopped. With auto-commit, the messages of earlier polls are committed first when the interval has passed.
     /// </summary>
+    /// <param name="timeout">How long to wait for messages; <see cref="TimeSpan.Zero"/> only takes what is buffered, <see cref="Timeout.InfiniteTimeSpan"/> waits until messages arrive.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public async ValueTask<IReadOnlyList<ReceivedMessage>> PollAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ThrowIfNotRunning();
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive, zero or infinite.");
+        }
         MaybeAutoCommit();
         while (true)
         {
@@ -83,6 +89,11 @@ public sealed partial class PullConsumer
         {
             while (true)
             {
+                if (Volatile.Read(ref _state) != 1)
+                {
+                    // Stopping: what is still buffered stays uncommitted and is delivered again later.
+                    return null;
+                }
                 if (_leftovers.TryDequeue(out PulledBatch? batch) || _ready.Reader.TryRead(out batch))
                 {
                     bool current;

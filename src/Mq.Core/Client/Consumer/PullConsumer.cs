@@ -68,6 +68,9 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
     /// <summary>This client's id (<c>ip@instance</c>), as brokers see it.</summary>
     public string ClientId => _client.ClientId;
 
+    /// <summary>Messages pulled and buffered, not yet handed to the application (flow control bounds it).</summary>
+    internal long BufferedCount => Interlocked.Read(ref _buffered);
+
     /// <summary>The queues this consumer currently pulls (assigned, or allocated to it by rebalancing).</summary>
     public IReadOnlyCollection<MessageQueue> AssignedQueues => [.. _queues.Keys];
 
