@@ -157,6 +157,10 @@ public sealed class PullConsumerTests
             Assert.That(byConsumer[first.ClientId].Distinct(), Is.SubsetOf(first.AssignedQueues));
             Assert.That(byConsumer[second.ClientId].Distinct(), Is.SubsetOf(second.AssignedQueues));
         });
+
+        // The second leaves (unregisters): the first takes its queues over.
+        await second.DisposeAsync();
+        await WaitUntilAsync(() => Task.FromResult(first.AssignedQueues.Count == 4));
     }
 
     [Test]

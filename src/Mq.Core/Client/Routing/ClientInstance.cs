@@ -14,7 +14,7 @@ namespace Mq.Client;
 /// <summary>
 /// What RocketMQ's <c>MQClientInstance</c> shares between a client's parts: the client id, one connection
 /// pool, the NameServer list with fail-over, the route cache refreshed every 30 s, heartbeats to every
-/// broker and the broker callbacks. Each <see cref="Producer"/> and <see cref="PushConsumer"/> owns one
+/// broker and the broker callbacks. Each <see cref="Producer"/>, <see cref="PushConsumer"/> and <see cref="PullConsumer"/> owns one
 /// (a consumer's send-back producer shares its consumer's).
 /// </summary>
 internal sealed partial class ClientInstance : IAsyncDisposable
