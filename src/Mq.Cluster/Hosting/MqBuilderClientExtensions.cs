@@ -9,10 +9,11 @@ using Mq.Client;
 namespace Mq.Hosting;
 
 /// <summary>
-/// Adds clients to an <see cref="MqBuilder"/>: producers as keyed <see cref="Producer"/> singletons started
-/// and stopped with the host, consumers as hosted services running a <see cref="PushConsumer"/> whose
-/// handler is resolved from DI. Options are named (<see cref="ProducerOptions"/> by producer name,
-/// <see cref="ConsumerOptions"/> by group) and validated when the host starts.
+/// Adds clients to an <see cref="MqBuilder"/>: producers and pull consumers as keyed <see cref="Producer"/> /
+/// <see cref="PullConsumer"/> singletons started and stopped with the host, push consumers as hosted services
+/// running a <see cref="PushConsumer"/> whose handler is resolved from DI. Options are named
+/// (<see cref="ProducerOptions"/> by producer name, <see cref="ConsumerOptions"/> and
+/// <see cref="PullConsumerOptions"/> by group) and validated when the host starts.
 /// </summary>
 public static class MqBuilderClientExtensions
 {
@@ -56,6 +57,28 @@ public static class MqBuilderClientExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds a pull consumer of <paramref name="group"/>: resolve it with
+    /// <c>GetRequiredKeyedService&lt;PullConsumer&gt;(group)</c> and read it with
+    /// <see cref="PullConsumer.ConsumeAsync"/>; it is started when the host starts (subscribing to
+    /// <see cref="PullConsumerOptions.Subscriptions"/>) and stopped, committing, when the host stops.
+    /// <see cref="PullConsumerOptions.ConsumerGroup"/> defaults to <paramref name="group"/>.
+    /// </summary>
+    public static MqBuilder AddPullConsumer(this MqBuilder builder, string group, Action<PullConsumerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentNullException.ThrowIfNull(configure);
+        IServiceCollection services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PullConsumerOptions>, ClientOptionsValidator<PullConsumerOptions>>());
+        services.AddOptions<PullConsumerOptions>(group).Configure(o => o.ConsumerGroup = group).Configure(configure).ValidateOnStart();
+        services.AddKeyedSingleton(group, static (sp, key) => new PullConsumer(
+            sp.GetRequiredService<IOptionsMonitor<PullConsumerOptions>>().Get((string)key!),
+            sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.AddSingleton<IHostedService>(sp => new PullConsumerHostedService(sp.GetRequiredKeyedService<PullConsumer>(group)));
+        return builder;
+    }
+
     private sealed class ClientOptionsValidator<T> : IValidateOptions<T>
         where T : ClientOptions
     {
@@ -78,6 +101,13 @@ public static class MqBuilderClientExtensions
         public Task StartAsync(CancellationToken cancellationToken) => producer.StartAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => producer.DisposeAsync().AsTask();
+    }
+
+    private sealed class PullConsumerHostedService(PullConsumer consumer) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => consumer.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => consumer.DisposeAsync().AsTask();
     }
 
     private sealed class ConsumerHostedService(ConsumerOptions options, Func<IMessageHandler> handler, ILoggerFactory? loggerFactory,

@@ -8,7 +8,8 @@ namespace Mq.Client;
 /// </summary>
 public sealed class Message
 {
-    private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+    // Created on the first property: a message without tags or properties costs no dictionary.
+    private Dictionary<string, string>? _properties;
 
     /// <summary>Creates a message for <paramref name="topic"/> with <paramref name="body"/>.</summary>
     public Message(string topic, ReadOnlyMemory<byte> body)
@@ -68,7 +69,7 @@ public sealed class Message
     public string? ShardingKey { get; set; }
 
     /// <summary>Properties (user and system) sent with the message.</summary>
-    public IReadOnlyDictionary<string, string> Properties => _properties;
+    public IReadOnlyDictionary<string, string> Properties => (IReadOnlyDictionary<string, string>?)_properties ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>
     /// Sets a user property. Keys and values must not contain the characters U+0001/U+0002 and values
@@ -82,23 +83,26 @@ public sealed class Message
         {
             throw new ArgumentException("Property keys and values cannot contain U+0001 or U+0002.", nameof(value));
         }
-        _properties[key] = value;
+        (_properties ??= new(StringComparer.Ordinal))[key] = value;
         return this;
     }
 
     /// <summary>Removes a property.</summary>
-    public bool RemoveProperty(string key) => _properties.Remove(key);
+    public bool RemoveProperty(string key) => _properties?.Remove(key) ?? false;
 
     /// <summary>A property value, or null.</summary>
-    public string? Property(string key) => _properties.TryGetValue(key, out string? value) ? value : null;
+    public string? Property(string key) => _properties is not null && _properties.TryGetValue(key, out string? value) ? value : null;
 
-    internal void SetPropertyInternal(string key, string value) => _properties[key] = value;
+    internal void SetPropertyInternal(string key, string value) => (_properties ??= new(StringComparer.Ordinal))[key] = value;
+
+    /// <summary>The property map for allocation-free enumeration (null when the message has none).</summary>
+    internal Dictionary<string, string>? PropertyMap => _properties;
 
     private void SetOrRemove(string key, string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
-            _properties.Remove(key);
+            _properties?.Remove(key);
         }
         else
         {

@@ -62,20 +62,9 @@ public sealed partial class PushConsumer
         {
             return;
         }
-        string? address = _client.FindMasterAddress(queue.BrokerName) ?? _client.FindAnyAddress(queue.BrokerName);
-        if (address is null)
-        {
-            return;
-        }
-        var header = new UpdateConsumerOffsetRequestHeader { ConsumerGroup = Options.ConsumerGroup, Topic = queue.Topic, QueueId = queue.QueueId, CommitOffset = offset };
-        RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.UpdateConsumerOffset, header);
         try
         {
-            if (waitForAck)
-            {
-                using RemotingCommand response = await _client.InvokeAsync(address, request, Options.ClientApiTimeout, "UPDATE_CONSUMER_OFFSET", cancellationToken).ConfigureAwait(false);
-            }
-            else if (!await _client.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false))
+            if (!await _api.UpdateCommittedOffsetAsync(queue, offset, waitForAck, cancellationToken).ConfigureAwait(false))
             {
                 _client.Logger.OffsetCommitFailed(ClientErrors.BrokerNotFound(queue.BrokerName), Options.ConsumerGroup);
             }

@@ -35,7 +35,6 @@ public sealed partial class PushConsumer
                     await Task.Delay(TimeSpan.FromSeconds(3), _client.Time, stop).ConfigureAwait(false);
                     continue;
                 }
-                string address = BrokerAddress(queue);
                 long commitOffset = _offsets.TryGetValue(queue, out long committed) ? committed : 0;
                 int sysFlag = SysFlagSuspend | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 ? SysFlagCommitOffset : 0);
                 var header = new PullMessageRequestHeader
@@ -51,23 +50,16 @@ public sealed partial class PushConsumer
                     SubVersion = subscription.SubVersion,
                     ExpressionType = "TAG",
                 };
-                using RemotingCommand response = await _client.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.PullMessage, header),
-                    Options.ConsumerTimeoutWhenSuspend, "PULL_MESSAGE", stop).ConfigureAwait(false);
-                switch (response.Code)
+                PullResult result = await _api.PullAsync(queue, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                switch (result.Code)
                 {
                     case ResponseCode.Success:
-                    {
-                        var result = response.DecodeHeader<PullMessageResponseHeader>();
-                        List<DecodedMessage> records = MessageDecoder.DecodeAll(response.Body.Span);
                         _client.Metrics.Lag.Record(result.MaxOffset - result.NextBeginOffset);
                         nextOffset = result.NextBeginOffset;
-                        Dispatch(processQueue, subscription, records);
+                        Dispatch(processQueue, subscription, result.Records!);
                         break;
-                    }
                     case ResponseCode.PullNotFound:
                     case ResponseCode.PullRetryImmediately:
-                    {
-                        var result = response.DecodeHeader<PullMessageResponseHeader>();
                         nextOffset = result.NextBeginOffset;
                         // "correctTagsOffset": nothing cached, so the filtered-out range counts as consumed.
                         if (processQueue.Count == 0)
@@ -75,18 +67,13 @@ public sealed partial class PushConsumer
                             _offsets[queue] = nextOffset;
                         }
                         break;
-                    }
-                    case ResponseCode.PullOffsetMoved:
-                    {
-                        var result = response.DecodeHeader<PullMessageResponseHeader>();
+                    default:
+                        // PULL_OFFSET_MOVED.
                         _client.Logger.OffsetIllegal(queue.ToString(), result.NextBeginOffset);
                         nextOffset = result.NextBeginOffset;
                         _offsets[queue] = nextOffset;
                         await PersistAsync(queue, waitForAck: false, stop).ConfigureAwait(false);
                         break;
-                    }
-                    default:
-                        throw ClientErrors.FromResponse(response, address, "PULL_MESSAGE");
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

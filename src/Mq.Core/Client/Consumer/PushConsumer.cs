@@ -12,7 +12,7 @@ namespace Mq.Client;
 /// consumer reads every queue and offsets live in a local file. <see cref="DisposeAsync"/> stops
 /// gracefully: pulling stops, in-flight handlers finish, offsets are committed, the client unregisters.
 /// </summary>
-public sealed partial class PushConsumer : IAsyncDisposable
+public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
 {
     private readonly ClientInstance _client;
     private readonly IMessageHandler _handler;
@@ -20,12 +20,13 @@ public sealed partial class PushConsumer : IAsyncDisposable
     private readonly ConcurrentDictionary<MessageQueue, ProcessQueue> _processQueues = new();
     private readonly ConcurrentDictionary<MessageQueue, long> _offsets = new();
     private readonly SemaphoreSlim _consumeSlots;
-    private readonly SemaphoreSlim _rebalanceSignal = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _hardStop = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Producer _sendBackProducer;
     private readonly string _retryTopic;
+    private readonly ConsumerBrokerApi _api;
+    private readonly Rebalancer _rebalancer;
     private Task? _rebalanceLoop;
     private Task? _persistLoop;
     private Task? _lockLoop;
@@ -40,8 +41,10 @@ public sealed partial class PushConsumer : IAsyncDisposable
         options.Validate();
         Options = options;
         _handler = handler;
-        _client = new ClientInstance(options, loggerFactory, timeProvider, meterFactory) { };
+        _client = new ClientInstance(options, loggerFactory, timeProvider, meterFactory);
         _client.Consumer = this;
+        _api = new ConsumerBrokerApi(_client, options.ConsumerGroup);
+        _rebalancer = new Rebalancer(_api, this, options.AllocateStrategy, options.MessageModel == ConsumerMessageModel.Broadcasting, options.RebalanceInterval);
         _consumeSlots = new SemaphoreSlim(options.ConsumeParallelism, options.ConsumeParallelism);
         _retryTopic = "%RETRY%" + options.ConsumerGroup;
         foreach (KeyValuePair<string, string> subscription in options.Subscriptions)
@@ -114,7 +117,7 @@ public sealed partial class PushConsumer : IAsyncDisposable
             await _client.UpdateRouteAsync(_retryTopic, cancellationToken).ConfigureAwait(false);
         }
         await RebalanceAsync(cancellationToken).ConfigureAwait(false);
-        _rebalanceLoop = Task.Run(RebalanceLoopAsync, CancellationToken.None);
+        _rebalanceLoop = Task.Run(() => _rebalancer.RunAsync(_stopping.Token), CancellationToken.None);
         if (Options.Orderly)
         {
             _lockLoop = Task.Run(LockLoopAsync, CancellationToken.None);
@@ -123,19 +126,7 @@ public sealed partial class PushConsumer : IAsyncDisposable
     }
 
     /// <summary>Asks for a rebalance now (NOTIFY_CONSUMER_IDS_CHANGED does this).</summary>
-    public void RequestRebalance()
-    {
-        if (_rebalanceSignal.CurrentCount == 0)
-        {
-            try
-            {
-                _rebalanceSignal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-            }
-        }
-    }
+    public void RequestRebalance() => _rebalancer.Request();
 
     /// <summary>Stops gracefully (see the type's remarks).</summary>
     public async ValueTask DisposeAsync()
@@ -193,6 +184,10 @@ public sealed partial class PushConsumer : IAsyncDisposable
         _stopping.Dispose();
         _hardStop.Dispose();
     }
+
+    void IClientConsumer.AddHeartbeat(HeartbeatData data) => AddHeartbeat(data);
+
+    void IClientConsumer.ResetOffsets(string topic, Dictionary<MessageQueue, long> offsets) => ResetOffsets(topic, offsets);
 
     internal void AddHeartbeat(HeartbeatData data)
     {

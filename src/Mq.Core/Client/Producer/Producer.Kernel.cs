@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Mq.Messages;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.Protocol.Headers;
@@ -11,6 +13,11 @@ namespace Mq.Client;
 // (RocketMQ DefaultMQProducerImpl.sendDefaultImpl / sendKernelImpl, §9.3).
 public sealed partial class Producer
 {
+    private static readonly System.Buffers.SearchValues<byte> UpperHexDigits = System.Buffers.SearchValues.Create("0123456789ABCDEF"u8);
+
+    private SendMessageRequestHeaderV2? _spareRequestHeader;
+    private Func<string, bool>? _isBrokerAvailable;
+
     internal async ValueTask<TopicPublishInfo> FindPublishInfoAsync(string topic, CancellationToken cancellationToken)
     {
         if (_publishInfo.TryGetValue(topic, out TopicPublishInfo? cached) && cached.Queues.Count > 0
@@ -51,7 +58,8 @@ public sealed partial class Producer
         return info;
     }
 
-    private async Task<SendResult?> SendKernelWithRetriesAsync(OutgoingMessage message, MessageQueue? fixedQueue, bool oneway, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendResult?> SendKernelWithRetriesAsync(OutgoingMessage message, MessageQueue? fixedQueue, bool oneway, CancellationToken cancellationToken)
     {
         TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
         int attempts = fixedQueue is not null || oneway ? 1 : 1 + Options.RetryTimesWhenSendFailed;
@@ -104,7 +112,7 @@ public sealed partial class Producer
     {
         if (Options.SendLatencyFaultEnable)
         {
-            MessageQueue? available = info.SelectQueue(null, _faults.IsAvailable);
+            MessageQueue? available = info.SelectQueue(null, _isBrokerAvailable ??= _faults.IsAvailable);
             if (available is not null)
             {
                 return available;
@@ -133,33 +141,19 @@ public sealed partial class Producer
         }
     }
 
-    private async Task<SendResult?> SendOnceAsync(OutgoingMessage message, MessageQueue queue, bool oneway, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendResult?> SendOnceAsync(OutgoingMessage message, MessageQueue queue, bool oneway, CancellationToken cancellationToken)
     {
         string address = _client.FindMasterAddress(queue.BrokerName)
             ?? (await _client.UpdateRouteAsync(message.Topic, cancellationToken).ConfigureAwait(false) is not null ? _client.FindMasterAddress(queue.BrokerName) : null)
             ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
-        var header = new SendMessageRequestHeaderV2
-        {
-            ProducerGroup = Options.ProducerGroup,
-            Topic = message.Topic,
-            DefaultTopic = Options.CreateTopicKey,
-            DefaultTopicQueueNums = Options.DefaultTopicQueueNums,
-            QueueId = queue.QueueId,
-            SysFlag = message.SysFlag,
-            BornTimestamp = _client.Time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Flag = message.Flag,
-            Properties = message.Properties,
-            ReconsumeTimes = message.ReconsumeTimes ?? 0,
-            UnitMode = false,
-            MaxReconsumeTimes = message.MaxReconsumeTimes,
-            Batch = message.Batch,
-        };
-        RemotingCommand request = RemotingCommand.CreateRequest(message.Batch ? RequestCode.SendBatchMessage : RequestCode.SendMessageV2, header);
-        request.SetBody(message.Body);
-        using Activity? activity = _client.Metrics.Activities.StartActivity("send " + message.Topic, ActivityKind.Producer);
+        RemotingCommand request = CreateSendRequest(message, queue);
+        using Activity? activity = _client.Metrics.Activities.HasListeners()
+            ? _client.Metrics.Activities.StartActivity("send " + message.Topic, ActivityKind.Producer)
+            : null;
         activity?.SetTag("messaging.system", "rocketmq");
         activity?.SetTag("messaging.destination.name", message.Topic);
-        activity?.SetTag("messaging.message.id", message.MessageId);
+        activity?.SetTag("messaging.message.id", message.Id.ToString());
         if (oneway)
         {
             try
@@ -174,31 +168,90 @@ public sealed partial class Producer
             return null;
         }
         long started = Stopwatch.GetTimestamp();
-        using RemotingCommand response = await _client.InvokeAsync(address, request, Options.SendTimeout, "SEND_MESSAGE to " + address, cancellationToken).ConfigureAwait(false);
-        SendStatus status;
-        switch (response.Code)
+        RemotingCommand response;
+        try
         {
-            case ResponseCode.Success: status = SendStatus.SendOk; break;
-            case ResponseCode.FlushDiskTimeout: status = SendStatus.FlushDiskTimeout; break;
-            case ResponseCode.FlushSlaveTimeout: status = SendStatus.FlushSlaveTimeout; break;
-            case ResponseCode.SlaveNotAvailable: status = SendStatus.SlaveNotAvailable; break;
-            default:
-                _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "error"));
-                activity?.SetStatus(ActivityStatusCode.Error, response.Remark);
-                throw ClientErrors.FromResponse(response, address, "SEND_MESSAGE");
+            // Straight to the transport (not ClientInstance.InvokeAsync): one async layer fewer per send.
+            response = await _client.Remoting.InvokeAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
         }
-        var responseHeader = response.DecodeHeader<SendMessageResponseHeader>();
-        _client.Metrics.SendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+        catch (RemotingException ex)
+        {
+            throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE to " + address);
+        }
+        using (response)
+        {
+            SendStatus status;
+            switch (response.Code)
+            {
+                case ResponseCode.Success: status = SendStatus.SendOk; break;
+                case ResponseCode.FlushDiskTimeout: status = SendStatus.FlushDiskTimeout; break;
+                case ResponseCode.FlushSlaveTimeout: status = SendStatus.FlushSlaveTimeout; break;
+                case ResponseCode.SlaveNotAvailable: status = SendStatus.SlaveNotAvailable; break;
+                default:
+                    _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "error"));
+                    activity?.SetStatus(ActivityStatusCode.Error, response.Remark);
+                    throw ClientErrors.FromResponse(response, address, "SEND_MESSAGE");
+            }
+            SendResult result = ReadSendResponse(response, status, message, queue, address);
+            _client.Metrics.SendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+            return result;
+        }
+    }
+
+    // SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE (§3.3). The header object is reused: encoding copies every field into
+    // the request's pooled extFields buffer, so it is free again as soon as the request exists.
+    private RemotingCommand CreateSendRequest(OutgoingMessage message, MessageQueue queue)
+    {
+        SendMessageRequestHeaderV2 header = Interlocked.Exchange(ref _spareRequestHeader, null) ?? new SendMessageRequestHeaderV2();
+        header.ProducerGroup = Options.ProducerGroup;
+        header.Topic = message.Topic;
+        header.DefaultTopic = Options.CreateTopicKey;
+        header.DefaultTopicQueueNums = Options.DefaultTopicQueueNums;
+        header.QueueId = queue.QueueId;
+        header.SysFlag = message.SysFlag;
+        header.BornTimestamp = _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        header.Flag = message.Flag;
+        header.Properties = message.Properties;
+        header.ReconsumeTimes = message.ReconsumeTimes ?? 0;
+        header.UnitMode = false;
+        header.MaxReconsumeTimes = message.MaxReconsumeTimes;
+        header.Batch = message.Batch;
+        RemotingCommand request = RemotingCommand.CreateRequest(message.Batch ? RequestCode.SendBatchMessage : RequestCode.SendMessageV2, header);
+        header.Properties = default;
+        Volatile.Write(ref _spareRequestHeader, header);
+        request.SetBody(message.Body);
+        return request;
+    }
+
+    // SendMessageResponseHeader, read in place: the offset message id stays a number when it is the usual
+    // 32 upper-case hex digits; the transaction id is read for half messages only.
+    private static SendResult ReadSendResponse(RemotingCommand response, SendStatus status, OutgoingMessage message, MessageQueue queue, string address)
+    {
+        ExtFields fields = response.ExtFields;
+        int queueId = fields.GetRequiredInt32("queueId"u8);
+        long queueOffset = fields.GetRequiredInt64("queueOffset"u8);
+        if (!fields.TryGetValue("msgId"u8, out ReadOnlySpan<byte> msgId))
+        {
+            throw new MqClientException(response.Code, response.Remark, "SEND_MESSAGE answer from " + address + " has no msgId field.", address);
+        }
+        MessageQueue target = queueId == queue.QueueId ? queue : new MessageQueue(message.Topic, queue.BrokerName, queueId);
+        string? region = fields.GetString("MSG_REGION"u8);
+        string? transactionId = (message.SysFlag & MessageSysFlag.TransactionPreparedType) != 0 ? fields.GetString("transactionId"u8) : null;
+        if (msgId.Length == 32 && msgId.IndexOfAnyExcept(UpperHexDigits) < 0
+            && UInt128.TryParse(msgId, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out UInt128 packed))
+        {
+            return new SendResult(status, message.Id, packed, target, queueOffset) { TransactionId = transactionId, RegionId = region };
+        }
         return new SendResult
         {
             Status = status,
-            MessageId = message.MessageId,
-            OffsetMessageId = Encoding.UTF8.GetString(responseHeader.MsgId.Span),
-            Queue = new MessageQueue(message.Topic, queue.BrokerName, responseHeader.QueueId),
-            QueueOffset = responseHeader.QueueOffset,
-            TransactionId = responseHeader.TransactionId,
-            RegionId = responseHeader.MsgRegion,
+            MessageId = message.Id.ToString(),
+            OffsetMessageId = Encoding.UTF8.GetString(msgId),
+            Queue = target,
+            QueueOffset = queueOffset,
+            TransactionId = transactionId,
+            RegionId = region,
         };
     }
 }

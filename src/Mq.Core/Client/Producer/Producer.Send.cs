@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Mq.Common;
 using Mq.Messages;
@@ -17,7 +19,9 @@ public sealed partial class Producer
     public Task<SendResult> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
         ThrowIfNotRunning();
-        return SendWithRetriesAsync(message, null, oneway: false, cancellationToken)!;
+        // The pooled ValueTask core completes a small Task wrapper: cheaper than a Task-returning async
+        // method, whose state machine box (holding the prepared message) is allocated per send.
+        return SendWithRetriesAsync(message, cancellationToken).AsTask();
     }
 
     /// <summary>Sends to one given queue (no retry on another queue).</summary>
@@ -43,7 +47,7 @@ public sealed partial class Producer
     public Task SendOnewayAsync(Message message, CancellationToken cancellationToken = default)
     {
         ThrowIfNotRunning();
-        return SendWithRetriesAsync(message, null, oneway: true, cancellationToken);
+        return SendOnewayCoreAsync(message, cancellationToken);
     }
 
     /// <summary>
@@ -70,14 +74,22 @@ public sealed partial class Producer
                 throw ClientErrors.MessageIllegal("batch messages must share one topic, have no delay level and not target a retry topic");
             }
             ids[i] = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? _client.Ids.Next();
-            byte[] properties = EncodeProperties(message, ids[i], includeWait: false);
-            WriteBatchRecord(body, message, properties);
+            byte[] rented = EncodeProperties(message, UniqueId.FromText(ids[i]), includeWait: false, out int length);
+            try
+            {
+                WriteBatchRecord(body, message, rented.AsSpan(0, length));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
         if (body.Length > Options.MaxMessageSize)
         {
             throw ClientErrors.MessageIllegal("the batch is " + body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is " + Options.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        var batch = new OutgoingMessage(topic, body.ToArray(), 0, 0, Encoding.UTF8.GetBytes(messages[0].WaitStoreMessageOk ? "WAIT\u0001true" : "WAIT\u0001false"), string.Join(',', ids), Batch: true);
+        var batch = new OutgoingMessage(topic, body.ToArray(), 0, 0, Encoding.UTF8.GetBytes(messages[0].WaitStoreMessageOk ? "WAIT\u0001true" : "WAIT\u0001false"), null,
+            UniqueId.FromText(string.Join(',', ids)), Batch: true);
         return (await SendKernelWithRetriesAsync(batch, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -86,18 +98,47 @@ public sealed partial class Producer
         TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
         MessageQueue queue = selector(info.Queues, message) ?? throw new ArgumentException("The selector returned no queue.", nameof(selector));
         OutgoingMessage outgoing = Prepare(message, 0);
-        return (await SendKernelWithRetriesAsync(outgoing, queue, oneway: false, cancellationToken).ConfigureAwait(false))!;
+        try
+        {
+            return (await SendKernelWithRetriesAsync(outgoing, queue, oneway: false, cancellationToken).ConfigureAwait(false))!;
+        }
+        finally
+        {
+            outgoing.Release();
+        }
     }
 
-    private async Task<SendResult?> SendWithRetriesAsync(Message message, MessageQueue? fixedQueue, bool oneway, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendResult> SendWithRetriesAsync(Message message, CancellationToken cancellationToken)
     {
-        if (message.ShardingKey is { } key && fixedQueue is null)
-        {
-            TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
-            fixedQueue = SelectByShardingKey(info.Queues, key);
-        }
+        MessageQueue? fixedQueue = message.ShardingKey is { } key
+            ? SelectByShardingKey((await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false)).Queues, key)
+            : null;
         OutgoingMessage outgoing = Prepare(message, 0);
-        return await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway: false, cancellationToken).ConfigureAwait(false))!;
+        }
+        finally
+        {
+            outgoing.Release();
+        }
+    }
+
+    private async Task SendOnewayCoreAsync(Message message, CancellationToken cancellationToken)
+    {
+        MessageQueue? fixedQueue = message.ShardingKey is { } key
+            ? SelectByShardingKey((await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false)).Queues, key)
+            : null;
+        OutgoingMessage outgoing = Prepare(message, 0);
+        try
+        {
+            await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            outgoing.Release();
+        }
     }
 
     /// <summary>The hash selector (Java <c>SelectMessageQueueByHash</c>): <c>abs(hashCode(key) % count)</c>.</summary>
@@ -111,18 +152,31 @@ public sealed partial class Producer
         return queues[value < 0 ? -value : value];
     }
 
-    internal readonly record struct OutgoingMessage(string Topic, byte[] Body, int SysFlag, int Flag, byte[] Properties, string MessageId,
-        bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null);
+    /// <summary>
+    /// A message ready for the wire. <see cref="Properties"/> may live in <see cref="RentedProperties"/>, a pooled
+    /// buffer the sender returns with <see cref="Release"/> once every attempt is over (the request copies it).
+    /// </summary>
+    internal readonly record struct OutgoingMessage(string Topic, ReadOnlyMemory<byte> Body, int SysFlag, int Flag, ReadOnlyMemory<byte> Properties, byte[]? RentedProperties,
+        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null)
+    {
+        public void Release()
+        {
+            if (RentedProperties is not null)
+            {
+                ArrayPool<byte>.Shared.Return(RentedProperties);
+            }
+        }
+    }
 
     internal OutgoingMessage Prepare(Message message, int extraSysFlag)
     {
         Validate(message);
-        string id = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? _client.Ids.Next();
-        byte[] body = message.Body.ToArray();
+        UniqueId id = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) is { } given ? UniqueId.FromText(given) : _client.Ids.NextId();
+        ReadOnlyMemory<byte> body = message.Body;
         int sysFlag = extraSysFlag;
         if (body.Length >= Options.CompressBodyOverBytes)
         {
-            body = Compress(body, Options.CompressLevel);
+            body = Compress(body.Span, Options.CompressLevel);
             // COMPRESSED | ZLIB type, as Java 4.9.8 producers set it.
             sysFlag |= MessageSysFlag.Compressed | 0x300;
         }
@@ -142,7 +196,8 @@ public sealed partial class Producer
                 message.RemoveProperty(MessageConst.MaxReconsumeTimes);
             }
         }
-        return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, EncodeProperties(message, id, includeWait: true), id, false, reconsumeTimes, maxReconsume);
+        byte[] properties = EncodeProperties(message, id, includeWait: true, out int propertiesLength);
+        return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, properties.AsMemory(0, propertiesLength), properties, id, false, reconsumeTimes, maxReconsume);
     }
 
     private void Validate(Message message)
@@ -170,36 +225,100 @@ public sealed partial class Producer
         }
     }
 
-    private static byte[] EncodeProperties(Message message, string uniqueId, bool includeWait)
+    // MessageDecoder.messageProperties2String: "k\u0001v\u0002..." in UTF-8, written straight into a pooled
+    // buffer the caller returns. UNIQ_KEY and WAIT are written by us, whatever the message holds.
+    private static byte[] EncodeProperties(Message message, UniqueId uniqueId, bool includeWait, out int length)
     {
-        var properties = new List<KeyValuePair<string, string>>(message.Properties.Count + 3);
-        foreach (KeyValuePair<string, string> pair in message.Properties)
+        IReadOnlyDictionary<string, string> properties = message.Properties;
+        string? traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity && !properties.ContainsKey(ClientMetrics.TraceParentProperty) ? activity.Id : null;
+        int max = uniqueId.MaxUtf8Length + 32 + (traceParent?.Length ?? 0) + 64;
+        Dictionary<string, string>? map = message.PropertyMap;
+        if (map is not null)
         {
-            if (!string.Equals(pair.Key, MessageConst.UniqueClientMessageIdKeyIndex, StringComparison.Ordinal)
-                && !string.Equals(pair.Key, MessageConst.WaitStoreMsgOk, StringComparison.Ordinal))
+            foreach (KeyValuePair<string, string> pair in map)
             {
-                properties.Add(pair);
+                max += Encoding.UTF8.GetMaxByteCount(pair.Key.Length + pair.Value.Length) + 2;
             }
         }
-        if (includeWait)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(max);
+        var writer = new PropertyWriter(buffer);
+        try
         {
-            properties.Add(new(MessageConst.WaitStoreMsgOk, message.WaitStoreMessageOk ? "true" : "false"));
+            if (map is not null)
+            {
+                foreach (KeyValuePair<string, string> pair in map)
+                {
+                    if (!string.Equals(pair.Key, MessageConst.UniqueClientMessageIdKeyIndex, StringComparison.Ordinal)
+                        && !string.Equals(pair.Key, MessageConst.WaitStoreMsgOk, StringComparison.Ordinal))
+                    {
+                        writer.Write(pair.Key, pair.Value);
+                    }
+                }
+            }
+            if (includeWait)
+            {
+                writer.Write(MessageConst.WaitStoreMsgOk, message.WaitStoreMessageOk ? "true" : "false");
+            }
+            writer.Write(MessageConst.UniqueClientMessageIdKeyIndex, uniqueId);
+            if (traceParent is not null)
+            {
+                writer.Write(ClientMetrics.TraceParentProperty, traceParent);
+            }
         }
-        properties.Add(new(MessageConst.UniqueClientMessageIdKeyIndex, uniqueId));
-        if (Activity.Current is { } activity && activity.IdFormat == ActivityIdFormat.W3C && !message.Properties.ContainsKey(ClientMetrics.TraceParentProperty))
+        catch
         {
-            properties.Add(new(ClientMetrics.TraceParentProperty, activity.Id!));
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
-        byte[] encoded = MessageProperties.Encode(properties);
-        if (encoded.Length > MessageProperties.MaxLength)
+        length = writer.Length;
+        if (length > MessageProperties.MaxLength)
         {
-            throw ClientErrors.MessageIllegal("the properties take " + encoded.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is 32767");
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw ClientErrors.MessageIllegal("the properties take " + length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is 32767");
         }
-        return encoded;
+        return buffer;
+    }
+
+    private ref struct PropertyWriter(byte[] buffer)
+    {
+        private readonly Span<byte> _buffer = buffer;
+
+        public int Length { get; private set; }
+
+        public void Write(string key, string value)
+        {
+            // Java skips empty keys and values; separators inside would corrupt the map.
+            if (key.Length == 0 || value.Length == 0)
+            {
+                return;
+            }
+            if (key.AsSpan().IndexOfAny('\u0001', '\u0002') >= 0 || value.AsSpan().IndexOfAny('\u0001', '\u0002') >= 0)
+            {
+                throw ClientErrors.MessageIllegal("property '" + key + "' contains a reserved separator character (0x01 or 0x02)");
+            }
+            if (Length > 0)
+            {
+                _buffer[Length++] = 2;
+            }
+            Length += Encoding.UTF8.GetBytes(key, _buffer[Length..]);
+            _buffer[Length++] = 1;
+            Length += Encoding.UTF8.GetBytes(value, _buffer[Length..]);
+        }
+
+        public void Write(string key, UniqueId value)
+        {
+            if (Length > 0)
+            {
+                _buffer[Length++] = 2;
+            }
+            Length += Encoding.UTF8.GetBytes(key, _buffer[Length..]);
+            _buffer[Length++] = 1;
+            Length += value.WriteUtf8(_buffer[Length..]);
+        }
     }
 
     // RocketMQ MessageDecoder.encodeMessage (batch element, §4.5): magic and CRC are zero, the broker fills them.
-    private static void WriteBatchRecord(MemoryStream output, Message message, byte[] properties)
+    private static void WriteBatchRecord(MemoryStream output, Message message, ReadOnlySpan<byte> properties)
     {
         int bodyLength = message.Body.Length;
         int total = 4 + 4 + 4 + 4 + 4 + bodyLength + 2 + properties.Length;
@@ -217,7 +336,7 @@ public sealed partial class Producer
         output.Write(properties);
     }
 
-    internal static byte[] Compress(byte[] body, int level)
+    internal static byte[] Compress(ReadOnlySpan<byte> body, int level)
     {
         using var output = new MemoryStream(body.Length / 2 + 16);
         using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))

@@ -26,7 +26,15 @@ public sealed partial class Producer
         message.SetPropertyInternal(MessageConst.TransactionPrepared, "true");
         message.SetPropertyInternal(MessageConst.ProducerGroup, Options.ProducerGroup);
         OutgoingMessage outgoing = Prepare(message, MessageSysFlag.TransactionPreparedType);
-        SendResult result = (await SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
+        SendResult result;
+        try
+        {
+            result = (await SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
+        }
+        finally
+        {
+            outgoing.Release();
+        }
         TransactionState state = TransactionState.Rollback;
         string? remark = null;
         if (result.Status == SendStatus.SendOk)

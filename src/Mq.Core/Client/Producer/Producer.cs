@@ -94,6 +94,9 @@ public sealed partial class Producer : IAsyncDisposable
         await _client.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The client instance (benchmarks seed routes through it).</summary>
+    internal ClientInstance Client => _client;
+
     internal void AddHeartbeat(HeartbeatData data) => data.ProducerDataSet.Add(new ProducerData { GroupName = Options.ProducerGroup });
 
     private void ThrowIfNotRunning()

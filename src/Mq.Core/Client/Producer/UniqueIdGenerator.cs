@@ -33,7 +33,10 @@ internal sealed class UniqueIdGenerator
     /// <summary>Hex characters of the fixed part (20 for IPv4).</summary>
     public int PrefixLength => _prefix.Length;
 
-    public string Next()
+    public string Next() => NextId().ToString();
+
+    /// <summary>The next id, unformatted (see <see cref="UniqueId"/>).</summary>
+    public UniqueId NextId()
     {
         DateTimeOffset now = _time.GetLocalNow();
         long nowMs = now.ToUnixTimeMilliseconds();
@@ -48,14 +51,7 @@ internal sealed class UniqueIdGenerator
             elapsed = (int)(nowMs - _monthStartMs);
             counter = (short)_counter++;
         }
-        return string.Create(_prefix.Length + 12, (_prefix, elapsed, counter), static (span, state) =>
-        {
-            state._prefix.AsSpan().CopyTo(span);
-            Span<byte> tail = stackalloc byte[6];
-            BinaryPrimitives.WriteInt32BigEndian(tail, state.elapsed);
-            BinaryPrimitives.WriteInt16BigEndian(tail[4..], state.counter);
-            Convert.TryToHexString(tail, span[state._prefix.Length..], out _);
-        });
+        return new UniqueId(_prefix, elapsed, counter);
     }
 
     private void SetMonth(DateTimeOffset localNow)

@@ -57,7 +57,8 @@ internal static class QueueAllocator
 
     // RocketMQ AllocateMessageQueueConsistentHash over ConsistentHashRouter: a ring of MD5 hashes (first four
     // digest bytes, big-endian, unsigned) of "clientId-i"; each queue goes to the first node at or after the
-    // hash of MessageQueue.toString(), wrapping around.
+    // hash of MessageQueue.toString(), wrapping around. (Java hashes String.getBytes() in the platform charset;
+    // UTF-8 here, identical for the ASCII client ids and topic names RocketMQ allows.)
     public static List<MessageQueue> ConsistentHash(string currentClientId, IReadOnlyList<MessageQueue> queues, IReadOnlyList<string> clientIds)
     {
         var result = new List<MessageQueue>();
@@ -68,9 +69,16 @@ internal static class QueueAllocator
         var ring = new SortedList<long, string>();
         foreach (string clientId in clientIds)
         {
+            // ConsistentHashRouter.addNode numbers a node's virtual nodes after those already on the ring, so a
+            // client id listed twice gets 20; a later node whose hash collides replaces the earlier (TreeMap.put).
+            int existing = 0;
+            foreach (string owner in ring.Values)
+            {
+                existing += string.Equals(owner, clientId, StringComparison.Ordinal) ? 1 : 0;
+            }
             for (int i = 0; i < VirtualNodeCount; i++)
             {
-                ring[Md5Hash(clientId + "-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))] = clientId;
+                ring[Md5Hash(clientId + "-" + (i + existing).ToString(System.Globalization.CultureInfo.InvariantCulture))] = clientId;
             }
         }
         foreach (MessageQueue queue in queues)

@@ -31,7 +31,7 @@ internal sealed partial class ClientInstance
         Remoting.RegisterHandler(RequestCode.ResetConsumerClientOffset, (_, request, _) =>
         {
             var header = request.DecodeHeader<ResetOffsetRequestHeader>();
-            PushConsumer? consumer = Consumer;
+            IClientConsumer? consumer = Consumer;
             if (consumer is not null && request.Body.Length > 0 && string.Equals(consumer.Group, header.Group, StringComparison.Ordinal))
             {
                 ResetOffsetBody body = ResetOffsetBody.Decode(request.Body.Span);

@@ -14,7 +14,7 @@ namespace Mq.Client;
 /// <summary>
 /// What RocketMQ's <c>MQClientInstance</c> shares between a client's parts: the client id, one connection
 /// pool, the NameServer list with fail-over, the route cache refreshed every 30 s, heartbeats to every
-/// broker and the broker callbacks. Each <see cref="Producer"/> and <see cref="PushConsumer"/> owns one
+/// broker and the broker callbacks. Each <see cref="Producer"/>, <see cref="PushConsumer"/> and <see cref="PullConsumer"/> owns one
 /// (a consumer's send-back producer shares its consumer's).
 /// </summary>
 internal sealed partial class ClientInstance : IAsyncDisposable
@@ -68,7 +68,7 @@ internal sealed partial class ClientInstance : IAsyncDisposable
     public Producer? Producer { get; set; }
 
     /// <summary>The consumer using this instance (heartbeats, rebalance notifications).</summary>
-    public PushConsumer? Consumer { get; set; }
+    public IClientConsumer? Consumer { get; set; }
 
     public CancellationToken Stopping => _stopping.Token;
 

@@ -1,0 +1,19 @@
+using Mq.Protocol.Body;
+
+namespace Mq.Client;
+
+/// <summary>What a <see cref="ClientInstance"/> needs from the consumer it serves (Java <c>MQConsumerInner</c>).</summary>
+internal interface IClientConsumer
+{
+    /// <summary>The consumer group.</summary>
+    string Group { get; }
+
+    /// <summary>Adds this consumer's group and subscriptions to a heartbeat.</summary>
+    void AddHeartbeat(HeartbeatData data);
+
+    /// <summary>NOTIFY_CONSUMER_IDS_CHANGED: rebalance soon.</summary>
+    void RequestRebalance();
+
+    /// <summary>RESET_CONSUMER_CLIENT_OFFSET: restart the given queues of <paramref name="topic"/> at these offsets.</summary>
+    void ResetOffsets(string topic, Dictionary<MessageQueue, long> offsets);
+}
