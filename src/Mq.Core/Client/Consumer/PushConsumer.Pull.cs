@@ -17,6 +17,9 @@ public sealed partial class PushConsumer
         MessageQueue queue = processQueue.Queue;
         CancellationToken stop = processQueue.Stop.Token;
         SubscriptionData subscription = _subscriptions[queue.Topic];
+        // The node the last answer suggested (RocketMQ PullAPIWrapper.pullFromWhichNodeTable): a master sends
+        // consumers of data no longer in memory to a slave, a slave sends them back when the master is there.
+        long pullFrom = 0;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -35,9 +38,11 @@ public sealed partial class PushConsumer
                     await Task.Delay(TimeSpan.FromSeconds(3), _client.Time, stop).ConfigureAwait(false);
                     continue;
                 }
-                string address = BrokerAddress(queue);
+                string address = _client.FindSubscribeAddress(queue.BrokerName, pullFrom, out bool fromSlave) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
                 long commitOffset = _offsets.TryGetValue(queue, out long committed) ? committed : 0;
-                int sysFlag = SysFlagSuspend | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 ? SysFlagCommitOffset : 0);
+                // A slave never takes the commit-offset flag (RocketMQ clears it when pulling from a slave).
+                int sysFlag = SysFlagSuspend
+                    | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 && !fromSlave ? SysFlagCommitOffset : 0);
                 var header = new PullMessageRequestHeader
                 {
                     ConsumerGroup = Options.ConsumerGroup,
@@ -58,6 +63,7 @@ public sealed partial class PushConsumer
                     case ResponseCode.Success:
                     {
                         var result = response.DecodeHeader<PullMessageResponseHeader>();
+                        pullFrom = result.SuggestWhichBrokerId;
                         List<DecodedMessage> records = MessageDecoder.DecodeAll(response.Body.Span);
                         _client.Metrics.Lag.Record(result.MaxOffset - result.NextBeginOffset);
                         nextOffset = result.NextBeginOffset;
@@ -68,6 +74,7 @@ public sealed partial class PushConsumer
                     case ResponseCode.PullRetryImmediately:
                     {
                         var result = response.DecodeHeader<PullMessageResponseHeader>();
+                        pullFrom = result.SuggestWhichBrokerId;
                         nextOffset = result.NextBeginOffset;
                         // "correctTagsOffset": nothing cached, so the filtered-out range counts as consumed.
                         if (processQueue.Count == 0)
@@ -79,6 +86,7 @@ public sealed partial class PushConsumer
                     case ResponseCode.PullOffsetMoved:
                     {
                         var result = response.DecodeHeader<PullMessageResponseHeader>();
+                        pullFrom = result.SuggestWhichBrokerId;
                         _client.Logger.OffsetIllegal(queue.ToString(), result.NextBeginOffset);
                         nextOffset = result.NextBeginOffset;
                         _offsets[queue] = nextOffset;
