@@ -52,6 +52,54 @@ public sealed class ReplicationClusterTests
     }
 
     [Test]
+    public async Task Master_suggests_the_slave_for_data_out_of_memory_and_the_push_consumer_follows()
+    {
+        // 40 % of a 100 kB "machine": data more than 40 kB behind the head counts as out of memory.
+        await using MqCluster cluster = await StartAsync(configure: b =>
+        {
+            b.SlaveReadEnable = true;
+            b.TotalPhysicalMemoryBytes = 100_000;
+        });
+        Broker master = cluster.Broker("broker-a").Node!;
+        Broker slave = cluster.Slave("broker-a").Node!;
+        await using var client = new BrokerTestClient(master.Address);
+        await SendAsync(client, "ReadSlave", 400, seed: 5);
+        await WaitCaughtUp(master, slave);
+        await WaitUntil(() => slave.Topics.Find("ReadSlave") is not null, "the slave copied the topic");
+        await master.Store.WaitForDispatchAsync(master.Store.CommitLogMaxOffset).AsTask().WaitAsync(Generous);
+
+        using (RemotingCommand old = await client.PullAsync("CG_SLOW", "ReadSlave", 0, 0, maxMsgNums: 1))
+        {
+            Assert.That(old.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(old.ExtFields.GetString("suggestWhichBrokerId"u8), Is.EqualTo("1"), "old data: read from the slave");
+        }
+        long last = master.Store.GetMaxOffsetInQueue("ReadSlave", 3) - 1;
+        using (RemotingCommand recent = await client.PullAsync("CG_SLOW", "ReadSlave", 3, last, maxMsgNums: 1))
+        {
+            Assert.That(recent.ExtFields.GetString("suggestWhichBrokerId"u8), Is.EqualTo("0"), "recent data: stay on the master");
+        }
+
+        long slaveReadsBefore = Interlocked.Read(ref slave.Stats.GetMessages);
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        await using var consumer = new Mq.Client.PushConsumer(new Mq.Client.ConsumerOptions
+        {
+            NameServerAddresses = [cluster.NameServerAddress],
+            ConsumerGroup = "CG_FOLLOW",
+            Subscriptions = { ["ReadSlave"] = "*" },
+            ConsumeFromWhere = Mq.Client.ConsumeStartPoint.FirstOffset,
+            RebalanceInterval = TimeSpan.FromSeconds(1),
+            PullBatchSize = 8,
+        }, (message, _, _) =>
+        {
+            seen.TryAdd(message.MessageId, 0);
+            return ValueTask.FromResult(Mq.Client.ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntil(() => seen.Count == 400, "every message was consumed");
+        Assert.That(Interlocked.Read(ref slave.Stats.GetMessages), Is.GreaterThan(slaveReadsBefore), "the consumer followed the suggestion to the slave");
+    }
+
+    [Test]
     public async Task Slave_copies_topics_offsets_groups_and_delay_progress_from_its_master()
     {
         await using MqCluster cluster = await StartAsync();
