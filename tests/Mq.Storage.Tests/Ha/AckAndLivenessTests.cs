@@ -183,6 +183,42 @@ public sealed class AckAndLivenessTests
     }
 
     [Test]
+    public async Task Slave_applies_contiguous_frames_of_one_receive_as_a_run_and_stops_at_a_gap()
+    {
+        await using var slaveHarness = Slave();
+        var slave = await slaveHarness.OpenAsync();
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        await using var client = new HaClient(slave, Options());
+        client.Start();
+        client.UpdateMasterAddress($"127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}");
+        using var master = await listener.AcceptAsync().WaitAsync(Generous);
+        Assert.That(BinaryPrimitives.ReadInt64BigEndian(await ReceiveExactly(master, 8)), Is.Zero);
+
+        var frames = new MasterFrames();
+        byte[] Joined(params byte[][] parts) => [.. parts.SelectMany(p => p)];
+        var first = frames.Frame(0, 100);
+        first.AsSpan(12).Fill(1);
+        var second = frames.Frame(100, 50);
+        second.AsSpan(12).Fill(2);
+        var heartbeat = frames.Frame(150, 0);
+        var third = frames.Frame(150, 30);
+        third.AsSpan(12).Fill(3);
+        await master.SendAsync(Joined(first, second, heartbeat, third));
+        await WaitUntil(() => slave.CommitLogMaxOffset == 180, "the three frames were applied");
+        var bytes = CommitLogBytes(slave);
+        Assert.That(bytes[..100], Is.All.EqualTo(1));
+        Assert.That(bytes[100..150], Is.All.EqualTo(2));
+        Assert.That(bytes[150..180], Is.All.EqualTo(3));
+
+        // A gap inside one receive: the contiguous part is kept, the misplaced frame refused.
+        await master.SendAsync(Joined(frames.Frame(180, 10), frames.Frame(300, 10)));
+        await WaitUntil(() => client.OffsetMismatches == 1, "the misplaced frame was refused");
+        Assert.That(slave.CommitLogMaxOffset, Is.EqualTo(190));
+    }
+
+    [Test]
     public async Task Slave_drops_a_silent_master_and_reconnects()
     {
         await using var slaveHarness = Slave();
