@@ -65,6 +65,14 @@ internal static class BrokerConf
                 case "messageDelayLevel": options.MessageDelayLevel = value; break;
                 case "longPollingEnable": options.LongPollingEnable = Bool(key, value); break;
                 case "slaveReadEnable": options.SlaveReadEnable = Bool(key, value); break;
+                case "haMasterAddress": options.HaMasterAddress = value.Length == 0 ? null : value; break;
+                case "haListenPort": options.HaListenPort = Int(key, value); break;
+                case "haSendHeartbeatInterval": options.HaSendHeartbeatInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;
+                case "haHousekeepingInterval": options.HaHousekeepingInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;
+                case "haTransferBatchSize": options.HaTransferBatchSize = Int(key, value); break;
+                case "haSlaveFallbehindMax": options.HaSlaveFallbehindMax = Long(key, value); break;
+                case "syncFlushTimeout": options.SyncFlushTimeout = TimeSpan.FromMilliseconds(Long(key, value)); break;
+                case "accessMessageInMemoryMaxRatio": options.AccessMessageInMemoryMaxRatio = Int(key, value); break;
                 case "traceOn": options.TraceOn = Bool(key, value); break;
                 case "regionId": options.RegionId = value; break;
                 case "transactionCheckMax": options.TransactionCheckMax = Int(key, value); break;

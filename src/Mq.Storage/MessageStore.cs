@@ -61,8 +61,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         // Cached so an HA write loop waiting for new data does not allocate a delegate per wait.
         _maxOffsetReader = () => _commitLog.MaxOffset;
         _role = options.BrokerRole;
-        long totalMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        _memoryWindow = totalMemory * options.AccessMessageInMemoryMaxRatio / 100;
+        long totalMemory = options.TotalPhysicalMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        // RocketMQ DefaultMessageStore.getMessage: TOTAL_PHYSICAL_MEMORY_SIZE * (ratio / 100.0).
+        _memoryWindow = (long)(totalMemory * (options.AccessMessageInMemoryMaxRatio / 100.0));
     }
 
     /// <summary>The options in effect (a copy; changing it has no effect).</summary>

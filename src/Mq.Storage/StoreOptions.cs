@@ -101,6 +101,13 @@ public sealed class StoreOptions
     /// </summary>
     public TimeSpan OsPageCacheBusyTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Physical memory the in-memory window (<see cref="AccessMessageInMemoryMaxRatio"/>) is a share of, in
+    /// bytes (RocketMQ reads the machine's total; this store defaults to the memory the runtime may use).
+    /// Null (default) detects it. Risk: a small figure makes the master suggest slave reads early (tests use that).
+    /// </summary>
+    public long? TotalPhysicalMemoryBytes { get; set; }
+
     /// <summary>Delay levels for SCHEDULE_TOPIC_XXXX tags codes, default "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h".</summary>
     public string MessageDelayLevel { get; set; } = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
 
@@ -129,6 +136,7 @@ public sealed class StoreOptions
         Check(MaxTransferBytesOnMessageInMemory > 0 && MaxTransferCountOnMessageInMemory > 0
             && MaxTransferBytesOnMessageInDisk > 0 && MaxTransferCountOnMessageInDisk > 0, nameof(MaxTransferBytesOnMessageInMemory), "transfer limits must be positive");
         Check(AccessMessageInMemoryMaxRatio is > 0 and <= 100, nameof(AccessMessageInMemoryMaxRatio), "must be between 1 and 100");
+        Check(TotalPhysicalMemoryBytes is null or > 0, nameof(TotalPhysicalMemoryBytes), "must be positive when set");
         _ = ParseDelayLevels(MessageDelayLevel);
     }
 

@@ -29,7 +29,8 @@ public sealed partial class Broker
 
     /// <summary>
     /// The put path shared by SEND and the broker's own re-puts (retry, schedule, transaction commit): runs
-    /// the hooks, appends, and with SYNC_FLUSH waits until the record is durable (never PUT_OK before).
+    /// the hooks, appends, and with SYNC_FLUSH waits until the record is durable (never PUT_OK before); a
+    /// SYNC_MASTER also waits for a slave (FLUSH_SLAVE_TIMEOUT / SLAVE_NOT_AVAILABLE otherwise).
     /// A non-zero <c>RefusedCode</c> means a hook refused the message.
     /// </summary>
     internal ValueTask<AppendResult> PutMessageAsync(MessageToStore message, out int refusedCode, out string? remark, CancellationToken cancellationToken = default)
@@ -45,12 +46,16 @@ public sealed partial class Broker
                 return new ValueTask<AppendResult>(default(AppendResult));
             }
         }
-        return Store.AppendAsync(message, cancellationToken);
+        return Options.BrokerRole == BrokerRole.SyncMaster
+            ? CompleteSyncMasterAsync(Store.Append(message), WaitStoreMsgOk(message.Properties), cancellationToken)
+            : Store.AppendAsync(message, cancellationToken);
     }
 
     /// <summary>Batch put (SEND_BATCH_MESSAGE); batches bypass the hooks: the processor refuses delayed batches and the store transactional ones, as 4.9.</summary>
     internal ValueTask<AppendResult> PutMessagesAsync(MessageBatchToStore batch, CancellationToken cancellationToken = default) =>
-        Store.AppendBatchAsync(batch, cancellationToken);
+        Options.BrokerRole == BrokerRole.SyncMaster
+            ? CompleteSyncMasterAsync(Store.AppendBatch(batch), WaitStoreMsgOk(batch.ExtraProperties), cancellationToken)
+            : Store.AppendBatchAsync(batch, cancellationToken);
 
     /// <summary>Claims an in-flight send slot; false when the bound is reached.</summary>
     internal bool TryEnterSend()

@@ -162,6 +162,7 @@ public sealed partial class Broker : IAsyncDisposable
         PullHolds.Start();
         Topics.Changed += OnTopicsChanged;
         StartDelivery();
+        StartHa();
         await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
         StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
         StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
@@ -251,14 +252,23 @@ public sealed partial class Broker : IAsyncDisposable
     /// are answered until <paramref name="cancellationToken"/> or the transport's shutdown timeout), persists
     /// offsets, topics and groups, and closes the store. Idempotent.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopCoreAsync(abrupt: false, cancellationToken);
+
+    /// <summary>
+    /// Stops like a killed process as far as peers and disk can tell (tests of failover use it): no
+    /// unregistration (NameServers drop the broker when its connection closes), nothing persisted or
+    /// flushed, the store's abort marker kept so the next start recovers.
+    /// </summary>
+    internal Task CrashAsync() => StopCoreAsync(abrupt: true, CancellationToken.None);
+
+    private async Task StopCoreAsync(bool abrupt, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
         Topics.Changed -= OnTopicsChanged;
-        if (Address.Length > 0)
+        if (Address.Length > 0 && !abrupt)
         {
             await OuterApi.UnregisterAllAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -295,13 +305,16 @@ public sealed partial class Broker : IAsyncDisposable
                     BrokerLog.BackgroundFailed(Logger, "stop action", ex);
                 }
             }
-            Offsets.Persist(force: true);
-            Groups.Persist();
-            Topics.Persist();
+            if (!abrupt)
+            {
+                Offsets.Persist(force: true);
+                Groups.Persist();
+                Topics.Persist();
+            }
         }
         finally
         {
-            await Store.DisposeAsync().ConfigureAwait(false);
+            await (abrupt ? Store.CrashAsync() : Store.DisposeAsync()).ConfigureAwait(false);
             _stopping.Dispose();
         }
         BrokerLog.Stopped(Logger, Options.BrokerName, Address);

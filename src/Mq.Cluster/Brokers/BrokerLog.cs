@@ -55,4 +55,10 @@ internal static partial class BrokerLog
 
     [LoggerMessage(EventId = 516, Level = LogLevel.Information, Message = "Consumer offsets of group {Group} on {Topic} reset to timestamp {Timestamp}")]
     public static partial void OffsetReset(ILogger logger, string group, string topic, long timestamp);
+
+    [LoggerMessage(EventId = 650, Level = LogLevel.Information, Message = "Slave copied the master's {Table} from {Master}")]
+    public static partial void SlaveSynchronized(ILogger logger, string table, string master);
+
+    [LoggerMessage(EventId = 651, Level = LogLevel.Warning, Message = "Slave metadata copy from master {Master} failed; the next pass retries")]
+    public static partial void SlaveSynchronizeFailed(ILogger logger, string master, Exception exception);
 }

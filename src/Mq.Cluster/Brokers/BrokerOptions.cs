@@ -11,7 +11,7 @@ namespace Mq.Brokers;
 /// <c>MessageStoreConfig</c>), with RocketMQ's names and defaults. Bindable from <c>IConfiguration</c>;
 /// validated once at start (<see cref="Validate"/>), then copied: changing it afterwards has no effect.
 /// </summary>
-public sealed class BrokerOptions
+public sealed partial class BrokerOptions
 {
     /// <summary>Cluster name reported to the NameServer. Default <c>DefaultCluster</c>. Risk: clients and admin tools group brokers by it.</summary>
     public string BrokerClusterName { get; set; } = "DefaultCluster";
@@ -278,6 +278,7 @@ public sealed class BrokerOptions
         {
             errors.Add("MaxInFlightSends, DefaultQueryMaxNum and TransactionCheckMax must be positive and MaxUnflushedBytes at least 1 MiB.");
         }
+        CollectHaErrors(errors);
         if (string.IsNullOrWhiteSpace(StorePathRootDir))
         {
             errors.Add("StorePathRootDir must be set.");
@@ -338,6 +339,8 @@ public sealed class BrokerOptions
         MaxHashSlotNum = MaxHashSlotNum,
         MaxIndexNum = MaxIndexNum,
         MessageDelayLevel = MessageDelayLevel,
+        AccessMessageInMemoryMaxRatio = AccessMessageInMemoryMaxRatio,
+        TotalPhysicalMemoryBytes = TotalPhysicalMemoryBytes,
     };
 
     /// <summary>The advertised address: <see cref="BrokerIP1"/>, else as documented there.</summary>

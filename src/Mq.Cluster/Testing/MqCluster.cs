@@ -11,7 +11,7 @@ using Mq.Transport;
 namespace Mq.Testing;
 
 /// <summary>
-/// A throw-away RocketMQ cluster for integration tests: NameServers and master brokers on 127.0.0.1
+/// A throw-away RocketMQ cluster for integration tests: NameServers, master brokers and optional slaves on 127.0.0.1
 /// ephemeral ports, stores in a temporary folder removed on dispose. Any RocketMQ client (ours, Java,
 /// Go, ali-ons) can connect to <see cref="NameServerAddress"/>.
 /// </summary>
@@ -84,25 +84,38 @@ public sealed class MqCluster : IAsyncDisposable
         for (int i = 0; i < _brokers.Length; i++)
         {
             string name = i < 26 ? "broker-" + (char)('a' + i) : "broker-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _brokers[i] = new MqClusterBroker(name, BrokerOptionsFor(name), _loggerFactory);
+            _brokers[i] = new MqClusterBroker(name, BrokerOptionsFor(name, 0), _loggerFactory);
             starts[i] = _brokers[i].StartAsync(cancellationToken);
         }
         await Task.WhenAll(starts).ConfigureAwait(false);
+        // Slaves after their masters: the first REGISTER_BROKER answer then already names the master.
+        var slaveStarts = new List<Task>();
+        foreach (MqClusterBroker master in _brokers)
+        {
+            for (int id = 1; id <= _options.SlavesPerGroup; id++)
+            {
+                var slave = new MqClusterBroker(master.Name, BrokerOptionsFor(master.Name, id), _loggerFactory);
+                master.AddSlave(slave);
+                slaveStarts.Add(slave.StartAsync(cancellationToken));
+            }
+        }
+        await Task.WhenAll(slaveStarts).ConfigureAwait(false);
     }
 
-    private BrokerOptions BrokerOptionsFor(string name)
+    private BrokerOptions BrokerOptionsFor(string name, long brokerId)
     {
         var options = new BrokerOptions
         {
             BrokerClusterName = _options.ClusterName,
             BrokerName = name,
-            BrokerId = 0,
+            BrokerId = brokerId,
+            BrokerRole = brokerId == 0 ? _options.MasterRole : Storage.BrokerRole.Slave,
             ListenAddress = "127.0.0.1",
             BrokerIP1 = "127.0.0.1",
             ListenPort = 0,
             VipChannelEnable = false,
             NamesrvAddr = [.. _nameServers.Select(n => n.Address)],
-            StorePathRootDir = Path.Combine(RootDirectory, name),
+            StorePathRootDir = Path.Combine(RootDirectory, brokerId == 0 ? name : name + "-s" + brokerId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             // Test-sized files: a 1 GiB commit log segment per broker would exhaust small CI disks.
             MappedFileSizeCommitLog = 64 * 1024 * 1024,
             MappedFileSizeConsumeQueue = 20 * 100_000,
@@ -193,8 +206,35 @@ public sealed class MqCluster : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Stops the broker of group <paramref name="brokerName"/> (its store is kept for a restart).</summary>
-    public Task StopBrokerAsync(string brokerName, CancellationToken cancellationToken = default) => Broker(brokerName).StopAsync(cancellationToken);
+    /// <summary>Stops the master of group <paramref name="brokerName"/> (its store is kept for a restart).</summary>
+    public Task StopBrokerAsync(string brokerName, CancellationToken cancellationToken = default) => Broker(brokerName).StopAsync(false, cancellationToken);
+
+    /// <summary>
+    /// Stops the master of group <paramref name="brokerName"/> as a killed process would look: no
+    /// unregistration, nothing flushed or persisted (the next start recovers its store).
+    /// </summary>
+    public Task CrashBrokerAsync(string brokerName) => Broker(brokerName).StopAsync(abrupt: true);
+
+    /// <summary>Slave <paramref name="brokerId"/> (1..<see cref="MqClusterOptions.SlavesPerGroup"/>) of group <paramref name="brokerName"/>.</summary>
+    public MqClusterBroker Slave(string brokerName, long brokerId = 1)
+    {
+        foreach (MqClusterBroker slave in Broker(brokerName).Slaves)
+        {
+            if (slave.BrokerId == brokerId)
+            {
+                return slave;
+            }
+        }
+        throw new ArgumentException($"Group '{brokerName}' has no slave {brokerId}.", nameof(brokerId));
+    }
+
+    /// <summary>Stops a slave (its store is kept for a restart).</summary>
+    public Task StopSlaveAsync(string brokerName, long brokerId = 1, CancellationToken cancellationToken = default) =>
+        Slave(brokerName, brokerId).StopAsync(false, cancellationToken);
+
+    /// <summary>Restarts a stopped slave on its store and previous port.</summary>
+    public Task RestartSlaveAsync(string brokerName, long brokerId = 1, CancellationToken cancellationToken = default) =>
+        Slave(brokerName, brokerId).StartAsync(cancellationToken);
 
     /// <summary>Restarts a stopped broker on its store and its previous port.</summary>
     public Task RestartBrokerAsync(string brokerName, CancellationToken cancellationToken = default) => Broker(brokerName).StartAsync(cancellationToken);
@@ -211,6 +251,10 @@ public sealed class MqCluster : IAsyncDisposable
         {
             if (broker is not null)
             {
+                foreach (MqClusterBroker slave in broker.Slaves)
+                {
+                    await slave.StopAsync().ConfigureAwait(false);
+                }
                 await broker.StopAsync().ConfigureAwait(false);
             }
         }

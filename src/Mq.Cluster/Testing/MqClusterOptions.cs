@@ -10,14 +10,17 @@ public sealed class MqClusterOptions
     /// <summary>Number of NameServers (default 1; at least 1).</summary>
     public int NameServers { get; set; } = 1;
 
-    /// <summary>Number of broker groups, each one master named <c>broker-a</c>, <c>broker-b</c>... (default 1; at least 1).</summary>
+    /// <summary>Number of broker groups, each a master (plus <see cref="SlavesPerGroup"/> slaves) named <c>broker-a</c>, <c>broker-b</c>... (default 1; at least 1).</summary>
     public int BrokerGroups { get; set; } = 1;
 
     /// <summary>
-    /// Slaves per group (default 0). Must be 0: the fixture starts masters only, because the broker has no
-    /// replication wiring for a slave role yet.
+    /// Slaves per group (default 0): each group gets slaves with brokerId 1..N (role SLAVE) replicating from
+    /// its master, started after the masters so their first registration already learns the master.
     /// </summary>
     public int SlavesPerGroup { get; set; }
+
+    /// <summary>Role of every master: <see cref="BrokerRole.AsyncMaster"/> (default) or <see cref="BrokerRole.SyncMaster"/>.</summary>
+    public BrokerRole MasterRole { get; set; } = BrokerRole.AsyncMaster;
 
     /// <summary>Cluster name given to every broker (default <c>DefaultCluster</c>).</summary>
     public string ClusterName { get; set; } = "DefaultCluster";
@@ -50,10 +53,13 @@ public sealed class MqClusterOptions
         {
             throw new ArgumentOutOfRangeException(nameof(BrokerGroups), BrokerGroups, "An MqCluster needs at least one broker group.");
         }
-        if (SlavesPerGroup != 0)
+        if (SlavesPerGroup is < 0 or > 8)
         {
-            throw new ArgumentOutOfRangeException(nameof(SlavesPerGroup), SlavesPerGroup,
-                "MqCluster starts masters only: slave brokers are not supported by this fixture yet; set SlavesPerGroup to 0.");
+            throw new ArgumentOutOfRangeException(nameof(SlavesPerGroup), SlavesPerGroup, "SlavesPerGroup must be 0-8.");
+        }
+        if (MasterRole == BrokerRole.Slave)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MasterRole), MasterRole, "MasterRole must be AsyncMaster or SyncMaster.");
         }
         if (string.IsNullOrWhiteSpace(ClusterName))
         {

@@ -71,13 +71,19 @@ public sealed class ReplicationAckTracker : IDisposable
             waiter = new Waiter(this);
         }
         var wait = timeout ?? _defaultTimeout;
-        short token = waiter.Arm(offset, wait, cancellationToken);
+        short token;
+        long generation;
         lock (_lock)
         {
+            // Armed and listed in one step: every completion path (ack, timer, cancel, dispose) identifies
+            // this use by its generation under this lock, so a late event of an earlier use of the same
+            // pooled waiter can never complete (or miss) this one.
+            token = waiter.Arm(offset, wait, cancellationToken);
+            generation = waiter.Generation;
             _waiters.Add(waiter);
             _hasWaiters = true;
         }
-        waiter.Start(wait);
+        waiter.Start(generation, wait);
         // A report that landed between the first check and the registration would otherwise be missed.
         if (Push2SlaveMaxOffset >= offset)
         {
@@ -106,18 +112,34 @@ public sealed class ReplicationAckTracker : IDisposable
 
     internal void SlaveDisconnected() => Interlocked.Decrement(ref _connectedSlaves);
 
+    /// <summary>Pending waits (tests check nothing is left behind).</summary>
+    internal int PendingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
     /// <summary>Answers every pending wait with SLAVE_NOT_AVAILABLE and refuses new ones.</summary>
     public void Dispose()
     {
         _disposed = true;
-        Waiter[] pending;
+        (Waiter Waiter, long Generation)[] pending;
         lock (_lock)
         {
-            pending = [.. _waiters];
+            pending = new (Waiter, long)[_waiters.Count];
+            for (int i = 0; i < pending.Length; i++)
+            {
+                pending[i] = (_waiters[i], _waiters[i].Generation);
+            }
         }
-        foreach (var waiter in pending)
+        foreach (var (waiter, generation) in pending)
         {
-            waiter.Complete(PutMessageStatus.SlaveNotAvailable, null);
+            waiter.Complete(generation, PutMessageStatus.SlaveNotAvailable, null);
         }
         while (_pool.TryDequeue(out var waiter))
         {
@@ -132,44 +154,59 @@ public sealed class ReplicationAckTracker : IDisposable
             return;
         }
         Waiter? single = null;
-        List<Waiter>? more = null;
+        long singleGeneration = 0;
+        List<(Waiter, long)>? more = null;
         lock (_lock)
         {
             for (int i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (_waiters[i].Target <= acked)
+                var waiter = _waiters[i];
+                if (waiter.Target <= acked)
                 {
                     if (single is null)
                     {
-                        single = _waiters[i];
+                        single = waiter;
+                        singleGeneration = waiter.Generation;
                     }
                     else
                     {
-                        (more ??= []).Add(_waiters[i]);
+                        (more ??= []).Add((waiter, waiter.Generation));
                     }
                 }
             }
         }
-        // Completed outside the lock: Complete removes under the same lock.
-        single?.Complete(PutMessageStatus.PutOk, null);
+        // Completed outside the lock (continuations may run inline); the generation captured above makes a
+        // completion that lost a race with a timeout a no-op instead of completing the waiter's next use.
+        single?.Complete(singleGeneration, PutMessageStatus.PutOk, null);
         if (more is not null)
         {
-            foreach (var waiter in more)
+            foreach (var (waiter, generation) in more)
             {
-                waiter.Complete(PutMessageStatus.PutOk, null);
+                waiter.Complete(generation, PutMessageStatus.PutOk, null);
             }
         }
     }
 
-    private void Remove(Waiter waiter)
+    /// <summary>Removes the waiter if it is still pending in <paramref name="generation"/>; true for exactly one caller.</summary>
+    private bool TryRemove(Waiter waiter, long generation)
     {
         lock (_lock)
         {
-            _waiters.Remove(waiter);
+            if (waiter.Generation != generation || !_waiters.Remove(waiter))
+            {
+                return false;
+            }
             _hasWaiters = _waiters.Count > 0;
+            return true;
         }
     }
 
+    /// <summary>
+    /// One pooled wait. A use is identified by its generation (bumped by <see cref="Arm"/> under the
+    /// tracker lock); whoever removes it from the pending list for that generation completes it, once.
+    /// The timer is reused: a tick that arrives early (timer and timestamp clocks differ) re-arms it for
+    /// the remainder instead of being dropped, and a late tick of a previous use finds a new generation.
+    /// </summary>
     private sealed class Waiter : IValueTaskSource<PutMessageStatus>
     {
         private readonly ReplicationAckTracker _owner;
@@ -178,7 +215,6 @@ public sealed class ReplicationAckTracker : IDisposable
         private CancellationTokenRegistration _registration;
         private CancellationToken _cancellationToken;
         private long _deadline;
-        private int _completed;
 
         public Waiter(ReplicationAckTracker owner)
         {
@@ -188,39 +224,56 @@ public sealed class ReplicationAckTracker : IDisposable
 
         public long Target { get; private set; }
 
+        /// <summary>Current use; read and written under the tracker lock.</summary>
+        public long Generation { get; private set; }
+
+        /// <summary>Prepares a new use; the caller holds the tracker lock.</summary>
         public short Arm(long target, TimeSpan timeout, CancellationToken cancellationToken)
         {
+            Generation++;
             Target = target;
             _cancellationToken = cancellationToken;
             _deadline = _owner._time.GetTimestamp() + (long)(timeout.TotalSeconds * _owner._time.TimestampFrequency);
-            Volatile.Write(ref _completed, 0);
             return _core.Version;
         }
 
-        public void Start(TimeSpan timeout)
+        public void Start(long generation, TimeSpan timeout)
         {
             _timer.Change(timeout, Timeout.InfiniteTimeSpan);
-            if (_cancellationToken.CanBeCanceled)
-            {
-                _registration = _cancellationToken.UnsafeRegister(static (s, t) => ((Waiter)s!).OnCancel(t), this);
-                if (Volatile.Read(ref _completed) != 0)
-                {
-                    // Acknowledged before the registration existed: Complete could not remove it.
-                    _registration.Unregister();
-                }
-            }
-        }
-
-        public void Complete(PutMessageStatus status, Exception? error)
-        {
-            if (Interlocked.Exchange(ref _completed, 1) != 0)
+            if (!_cancellationToken.CanBeCanceled)
             {
                 return;
             }
-            _owner.Remove(this);
+            // Registered after listing: a cancellation that raced the listing runs the callback inline here
+            // and completes the use through the normal path. The registration is kept only while this use
+            // is still pending; otherwise Complete already ran and nobody else would remove it.
+            var registration = _cancellationToken.UnsafeRegister(static (s, t) => ((Waiter)s!).OnCancel(t), this);
+            lock (_owner._lock)
+            {
+                if (Generation == generation && _owner._waiters.Contains(this))
+                {
+                    _registration = registration;
+                    return;
+                }
+            }
+            registration.Unregister();
+        }
+
+        public void Complete(long generation, PutMessageStatus status, Exception? error)
+        {
+            if (!_owner.TryRemove(this, generation))
+            {
+                return;
+            }
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _registration.Unregister();
-            _registration = default;
+            CancellationTokenRegistration registration;
+            lock (_owner._lock)
+            {
+                registration = _registration;
+                _registration = default;
+            }
+            // Unregister (not Dispose): it never waits, so a cancel callback completing this use does not deadlock.
+            registration.Unregister();
             if (error is null)
             {
                 _core.SetResult(status);
@@ -261,19 +314,39 @@ public sealed class ReplicationAckTracker : IDisposable
 
         private void OnTimer()
         {
-            // A late tick of a previous use must not time out this one: its deadline is still ahead.
-            if (_owner._time.GetTimestamp() >= _deadline)
+            long generation;
+            lock (_owner._lock)
             {
-                Complete(PutMessageStatus.FlushSlaveTimeout, null);
+                if (!_owner._waiters.Contains(this))
+                {
+                    // A late tick of a use that already completed.
+                    return;
+                }
+                generation = Generation;
+                long remaining = _deadline - _owner._time.GetTimestamp();
+                if (remaining > 0)
+                {
+                    // Fired early (the timer's clock is coarser than the timestamp): wait out the rest.
+                    _timer.Change(TimeSpan.FromSeconds((double)remaining / _owner._time.TimestampFrequency) + TimeSpan.FromMilliseconds(1),
+                        Timeout.InfiniteTimeSpan);
+                    return;
+                }
             }
+            Complete(generation, PutMessageStatus.FlushSlaveTimeout, null);
         }
 
         private void OnCancel(CancellationToken token)
         {
-            if (token == _cancellationToken)
+            long generation;
+            lock (_owner._lock)
             {
-                Complete(default, new OperationCanceledException(token));
+                if (token != _cancellationToken || !_owner._waiters.Contains(this))
+                {
+                    return;
+                }
+                generation = Generation;
             }
+            Complete(generation, default, new OperationCanceledException(token));
         }
     }
 }

@@ -115,7 +115,6 @@ public sealed class ReplicationTests
     }
 
     [Test]
-    [Ignore("Fails about 1 run in 8: the dispatcher can miss the first records when an empty log starts past offset 0 (race in ReputService start-up, not yet diagnosed)")]
     public async Task Empty_slave_starts_at_the_masters_first_retained_segment()
     {
         await using var masterHarness = Master();
@@ -134,7 +133,11 @@ public sealed class ReplicationTests
         Assert.That(slave.CommitLogMinOffset, Is.EqualTo(start));
         Assert.That(slave.CommitLogMaxOffset, Is.EqualTo(master.CommitLogMaxOffset));
         await slave.WaitForDispatchAsync(slave.CommitLogMaxOffset).AsTask().WaitAsync(Generous);
+        // The master's own dispatcher may still be behind its appends: read its last entry only once its
+        // consume queue is complete (otherwise "last" can be a record of the segment the slave never got).
+        await master.WaitForDispatchAsync(master.CommitLogMaxOffset).AsTask().WaitAsync(Generous);
         long last = master.GetMaxOffsetInQueue("HaTopic", 0) - 1;
+        Assert.That(last, Is.GreaterThanOrEqualTo(slave.GetMinOffsetInQueue("HaTopic", 0)));
         using var fromMaster = master.GetMessages("HaTopic", 0, last, 1, 1 << 20);
         using var fromSlave = slave.GetMessages("HaTopic", 0, last, 1, 1 << 20);
         Assert.That(fromSlave.MessageCount, Is.EqualTo(1));

@@ -118,6 +118,30 @@ internal sealed class SubscriptionGroupManager
         }
     }
 
+    /// <summary>
+    /// A slave's copy of its master's groups (RocketMQ <c>SlaveSynchronize.syncSubscriptionGroupConfig</c>):
+    /// replaced and persisted when the master's DataVersion differs. True when replaced.
+    /// </summary>
+    public bool ReplaceFromMaster(SubscriptionGroupWrapper master)
+    {
+        lock (_gate)
+        {
+            if (master.DataVersion == _dataVersion)
+            {
+                return false;
+            }
+            _groups.Clear();
+            foreach (KeyValuePair<string, SubscriptionGroupConfig> entry in master.SubscriptionGroupTable)
+            {
+                entry.Value.GroupName = entry.Key;
+                _groups[entry.Key] = entry.Value;
+            }
+            _dataVersion = master.DataVersion;
+            PersistLocked();
+            return true;
+        }
+    }
+
     public void Persist()
     {
         lock (_gate)

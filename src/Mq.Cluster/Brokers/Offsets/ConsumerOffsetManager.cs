@@ -102,6 +102,25 @@ internal sealed class ConsumerOffsetManager
         Interlocked.Increment(ref _version);
     }
 
+    /// <summary>
+    /// A slave's copy of its master's offsets (RocketMQ <c>SlaveSynchronize.syncConsumerOffset</c>: putAll):
+    /// every topic@group the master knows replaces the local entry; entries only this slave has are kept
+    /// (offsets committed here while the master was away, until the master knows the group).
+    /// </summary>
+    public void MergeFromMaster(ConsumerOffsetSerializeWrapper master)
+    {
+        foreach (KeyValuePair<string, Dictionary<int, long>> entry in master.OffsetTable)
+        {
+            int at = entry.Key.IndexOf(Separator, StringComparison.Ordinal);
+            if (at <= 0 || at == entry.Key.Length - 1)
+            {
+                continue;
+            }
+            _offsets[(entry.Key[..at], entry.Key[(at + 1)..])] = new ConcurrentDictionary<int, long>(entry.Value);
+        }
+        Interlocked.Increment(ref _version);
+    }
+
     /// <summary>GET_ALL_CONSUMER_OFFSET body and the file content.</summary>
     public ConsumerOffsetSerializeWrapper Snapshot()
     {

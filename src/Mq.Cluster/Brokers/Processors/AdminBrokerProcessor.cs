@@ -77,10 +77,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         {
             return Error(request, ResponseCode.SystemError, $"the topic[{header.Topic}] is conflict with system reserved words.");
         }
-        if (broker.Options.BrokerRole == BrokerRole.Slave)
-        {
-            return Error(request, ResponseCode.NoPermission, "a slave broker cannot create topics; create them on the master");
-        }
+        // No role check, as RocketMQ 4.9's updateAndCreateTopic: a slave accepts it (mqadmin -b can target a
+        // slave); its next metadata copy replaces the table with the master's when their versions differ.
         if (header.ReadQueueNums is < 1 or > 1024 || header.WriteQueueNums is < 1 or > 1024 || (header.Perm & ~0xF) != 0)
         {
             return Error(request, ResponseCode.SystemError, "readQueueNums and writeQueueNums must be 1-1024 and perm a PermName combination");

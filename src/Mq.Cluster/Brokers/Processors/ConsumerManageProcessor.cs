@@ -77,11 +77,9 @@ internal sealed class ConsumerManageProcessor(Broker broker) : IBrokerProcessor
 
     private RemotingCommand UpdateOffset(RemotingCommand request, ExtFields fields)
     {
-        if (broker.Options.BrokerRole == BrokerRole.Slave)
-        {
-            // Slaves take offsets from the master (GET_ALL_CONSUMER_OFFSET), never from clients.
-            return RemotingCommand.CreateResponse(request, ResponseCode.Success);
-        }
+        // A slave stores it too, as RocketMQ 4.9: clients commit to the slave while the master is away; the
+        // slave's metadata copy (putAll of the master's table) and the client's next commit to the returned
+        // master reconcile it.
         broker.Offsets.Commit(fields.GetRequiredString("consumerGroup"u8), fields.GetRequiredString("topic"u8),
             fields.GetRequiredInt32("queueId"u8), fields.GetRequiredInt64("commitOffset"u8));
         return RemotingCommand.CreateResponse(request, ResponseCode.Success);

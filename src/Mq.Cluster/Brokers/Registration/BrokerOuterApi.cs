@@ -69,7 +69,7 @@ internal sealed class BrokerOuterApi(Broker broker) : IAsyncDisposable
             BrokerName = broker.Options.BrokerName,
             BrokerAddr = broker.Address,
             ClusterName = broker.Options.BrokerClusterName,
-            HaServerAddr = broker.BrokerIP1 + ":" + (broker.EndPoint.Port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            HaServerAddr = broker.HaServerAddress,
             BrokerId = broker.Options.BrokerId,
             Compressed = false,
             BodyCrc32 = NameServerCommands.Crc32Masked(body),
@@ -88,6 +88,9 @@ internal sealed class BrokerOuterApi(Broker broker) : IAsyncDisposable
             {
                 throw new RemotingResponseException(response.Code, response.Remark, nameServer);
             }
+            // A slave learns its master's remoting and HA addresses from the answer.
+            RegisterBrokerResponseHeader answer = response.DecodeHeader<RegisterBrokerResponseHeader>();
+            broker.OnRegistered(answer.MasterAddr, answer.HaServerAddr);
         }
         catch (Exception ex) when (ex is RemotingException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
         {

@@ -107,6 +107,22 @@ internal sealed partial class ScheduleMessageService : IMessageArrivalListener
         return wrapper;
     }
 
+    /// <summary>
+    /// A slave's copy of its master's delay progress (RocketMQ <c>SlaveSynchronize.syncDelayOffset</c> writes
+    /// the file; the live table is updated too so GET_ALL_DELAY_OFFSET on this slave agrees with it).
+    /// </summary>
+    public void ReplaceFromMaster(DelayOffsetSerializeWrapper master)
+    {
+        foreach (KeyValuePair<int, long> entry in master.OffsetTable)
+        {
+            if (entry.Key >= 1 && entry.Key <= _offsets.Length)
+            {
+                Volatile.Write(ref _offsets[entry.Key - 1], entry.Value);
+            }
+        }
+        Persist();
+    }
+
     /// <summary>Writes <c>config/delayOffset.json</c> atomically.</summary>
     public void Persist()
     {

@@ -175,6 +175,31 @@ internal sealed class TopicConfigManager
         return true;
     }
 
+    /// <summary>
+    /// A slave's copy of its master's table (RocketMQ <c>SlaveSynchronize.syncTopicConfig</c>): when the
+    /// master's DataVersion differs, the whole table and version are replaced and persisted. True when replaced.
+    /// </summary>
+    public bool ReplaceFromMaster(TopicConfigSerializeWrapper master)
+    {
+        lock (_createLock)
+        {
+            if (master.DataVersion == _dataVersion)
+            {
+                return false;
+            }
+            _topics.Clear();
+            foreach (KeyValuePair<string, TopicConfig> entry in master.TopicConfigTable)
+            {
+                entry.Value.TopicName = entry.Key;
+                _topics[entry.Key] = entry.Value;
+            }
+            _dataVersion = master.DataVersion;
+            Persist();
+        }
+        Changed?.Invoke();
+        return true;
+    }
+
     /// <summary>Writes <c>topics.json</c>.</summary>
     public void Persist()
     {

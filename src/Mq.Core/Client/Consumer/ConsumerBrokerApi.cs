@@ -24,11 +24,11 @@ internal sealed class ConsumerBrokerApi(ClientInstance client, string group)
 
     /// <summary>
     /// PULL_MESSAGE (§6): answers FOUND (records decoded, not yet tag-filtered), NO_NEW_MSG, NO_MATCHED_MSG or
-    /// OFFSET_MOVED with the broker's offsets; any other answer is thrown.
+    /// OFFSET_MOVED with the broker's offsets; any other answer is thrown. <paramref name="address"/> is the node
+    /// to pull from (<see cref="ClientInstance.FindSubscribeAddress"/>: a slave when the master suggested one).
     /// </summary>
-    public async Task<PullResult> PullAsync(MessageQueue queue, PullMessageRequestHeader header, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<PullResult> PullAsync(string address, PullMessageRequestHeader header, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        string address = BrokerAddress(queue);
         using RemotingCommand response = await Client.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.PullMessage, header),
             timeout, "PULL_MESSAGE", cancellationToken).ConfigureAwait(false);
         switch (response.Code)

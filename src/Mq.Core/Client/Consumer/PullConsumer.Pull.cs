@@ -18,6 +18,8 @@ public sealed partial class PullConsumer
         MessageQueue queue = processQueue.Queue;
         CancellationToken stop = processQueue.Stop.Token;
         SubscriptionData all = SubscriptionParser.Parse(queue.Topic, SubscriptionData.SubAll);
+        // The node the last answer suggested (a slave for data no longer in the master's memory), as the push consumer.
+        long pullFrom = 0;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -58,7 +60,9 @@ public sealed partial class PullConsumer
                     SubVersion = 0,
                     ExpressionType = "TAG",
                 };
-                PullResult result = await _api.PullAsync(queue, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                string address = _client.FindSubscribeAddress(queue.BrokerName, pullFrom, out _) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
+                PullResult result = await _api.PullAsync(address, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                pullFrom = result.SuggestWhichBrokerId;
                 if (result.Code == ResponseCode.Success)
                 {
                     _client.Metrics.Lag.Record(result.MaxOffset - result.NextBeginOffset);

@@ -17,6 +17,9 @@ public sealed partial class PushConsumer
         MessageQueue queue = processQueue.Queue;
         CancellationToken stop = processQueue.Stop.Token;
         SubscriptionData subscription = _subscriptions[queue.Topic];
+        // The node the last answer suggested (RocketMQ PullAPIWrapper.pullFromWhichNodeTable): a master sends
+        // consumers of data no longer in memory to a slave, a slave sends them back when the master is there.
+        long pullFrom = 0;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -35,8 +38,11 @@ public sealed partial class PushConsumer
                     await Task.Delay(TimeSpan.FromSeconds(3), _client.Time, stop).ConfigureAwait(false);
                     continue;
                 }
+                string address = _client.FindSubscribeAddress(queue.BrokerName, pullFrom, out bool fromSlave) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
                 long commitOffset = _offsets.TryGetValue(queue, out long committed) ? committed : 0;
-                int sysFlag = SysFlagSuspend | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 ? SysFlagCommitOffset : 0);
+                // A slave never takes the commit-offset flag (RocketMQ clears it when pulling from a slave).
+                int sysFlag = SysFlagSuspend
+                    | (Options.MessageModel == ConsumerMessageModel.Clustering && commitOffset > 0 && !fromSlave ? SysFlagCommitOffset : 0);
                 var header = new PullMessageRequestHeader
                 {
                     ConsumerGroup = Options.ConsumerGroup,
@@ -50,7 +56,8 @@ public sealed partial class PushConsumer
                     SubVersion = subscription.SubVersion,
                     ExpressionType = "TAG",
                 };
-                PullResult result = await _api.PullAsync(queue, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                PullResult result = await _api.PullAsync(address, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                pullFrom = result.SuggestWhichBrokerId;
                 switch (result.Code)
                 {
                     case ResponseCode.Success:

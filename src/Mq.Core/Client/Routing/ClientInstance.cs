@@ -118,6 +118,34 @@ internal sealed partial class ClientInstance : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// The address to pull from (RocketMQ <c>MQClientInstance.findBrokerAddressInSubscribe</c>, not limited to
+    /// that broker): <paramref name="brokerId"/>, else for a slave id the next one, else any node of the group
+    /// (the slave while the master is gone). Null when the group is unknown.
+    /// </summary>
+    public string? FindSubscribeAddress(string brokerName, long brokerId, out bool isSlave)
+    {
+        isSlave = false;
+        if (!_brokerAddresses.TryGetValue(brokerName, out SortedDictionary<long, string>? addresses))
+        {
+            return null;
+        }
+        lock (addresses)
+        {
+            if (addresses.TryGetValue(brokerId, out string? address) || (brokerId != 0 && addresses.TryGetValue(++brokerId, out address)))
+            {
+                isSlave = brokerId != 0;
+                return address;
+            }
+            foreach (KeyValuePair<long, string> entry in addresses)
+            {
+                isSlave = entry.Key != 0;
+                return entry.Value;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Every known broker address, masters first.</summary>
     public List<string> AllBrokerAddresses(bool mastersOnly)
     {
