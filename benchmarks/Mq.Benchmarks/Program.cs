@@ -5,15 +5,21 @@ namespace Mq.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --filter '*'</c>;
-/// add <c>--smoke</c> to run every selected benchmark once (what CI does).
+/// add <c>--smoke</c> to run every selected benchmark once (what CI does); <c>--send-latency</c> runs the
+/// open-loop send latency probe instead (see <see cref="Brokers.SendLatencyProbe"/>).
 /// </summary>
 public static class Program
 {
     /// <summary>Runs the benchmarks selected on the command line.</summary>
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--send-latency")
+        {
+            return Brokers.SendLatencyProbe.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
         bool smoke = Array.IndexOf(args, "--smoke") >= 0;
         string[] rest = Array.FindAll(args, static a => a != "--smoke");
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, BenchmarkConfig.Create(smoke));
+        return 0;
     }
 }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using HdrHistogram;
+using Mq.Protocol;
+using Mq.Transport;
+
+namespace Mq.Benchmarks.Brokers;
+
+/// <summary>
+/// Send latency at a fixed fraction of the maximum load (issue 5: p99 at half the maximum load &lt;= 1 ms),
+/// which BenchmarkDotNet's mean-per-operation model cannot express. First measures the closed-loop maximum
+/// with 50 concurrent senders, then offers <c>fraction</c> of that rate open-loop (requests start on a
+/// schedule, not when the previous one returns, so a stall shows up as latency instead of hiding as lower
+/// throughput) and records each request from its scheduled start to SEND_OK in an HDR histogram.
+/// Run: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --send-latency [seconds] [bodySize] [fraction]</c>.
+/// </summary>
+internal static class SendLatencyProbe
+{
+    private const int Senders = 50;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        int bodySize = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
+        double fraction = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0.5;
+        byte[] body = new byte[bodySize];
+        new Random(42).NextBytes(body);
+        await using BrokerBench bench = await BrokerBench.StartAsync();
+        await using var client = new RemotingClient(new TransportOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        string address = bench.Broker.Address;
+
+        // Warm-up, then the closed-loop maximum.
+        await ClosedLoopAsync(client, address, body, TimeSpan.FromSeconds(2));
+        double max = await ClosedLoopAsync(client, address, body, TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
+        double rate = max * fraction;
+        Console.WriteLine($"closed loop, {Senders} senders, {bodySize} B: {max:F0} msg/s; offering {rate:F0} msg/s ({fraction:P0}) for {seconds} s");
+
+        var histogram = new LongConcurrentHistogram(1, Stopwatch.Frequency * 10, 3);
+        long intervalTicks = (long)(Stopwatch.Frequency / rate);
+        long start = Stopwatch.GetTimestamp();
+        long end = start + seconds * Stopwatch.Frequency;
+        var inFlight = new List<Task>(capacity: 1024);
+        long failed = 0;
+        for (long scheduled = start; scheduled < end; scheduled += intervalTicks)
+        {
+            while (Stopwatch.GetTimestamp() < scheduled)
+            {
+                Thread.SpinWait(20);
+            }
+            inFlight.Add(SendOneAsync(scheduled));
+            if (inFlight.Count >= 1024)
+            {
+                inFlight.RemoveAll(static t => t.IsCompleted);
+            }
+        }
+        await Task.WhenAll(inFlight);
+        double ms(double p) => histogram.GetValueAtPercentile(p) * 1000.0 / Stopwatch.Frequency;
+        Console.WriteLine($"open loop at {rate:F0} msg/s: {histogram.TotalCount} sends, {failed} failed; latency p50 {ms(50):F3} ms, p90 {ms(90):F3} ms, "
+            + $"p99 {ms(99):F3} ms, p99.9 {ms(99.9):F3} ms, max {histogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F3} ms");
+        return failed == 0 ? 0 : 1;
+
+        async Task SendOneAsync(long scheduled)
+        {
+            using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", (int)(scheduled & 3), body)).ConfigureAwait(false);
+            histogram.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - scheduled));
+            if (response.Code != ResponseCode.Success)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }
+    }
+
+    private static async Task<double> ClosedLoopAsync(RemotingClient client, string address, byte[] body, TimeSpan duration)
+    {
+        long sent = 0;
+        long stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long started = Stopwatch.GetTimestamp();
+        var lanes = new Task[Senders];
+        for (int lane = 0; lane < Senders; lane++)
+        {
+            int queue = lane & 3;
+            lanes[lane] = Task.Run(async () =>
+            {
+                while (Stopwatch.GetTimestamp() < stopAt)
+                {
+                    using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", queue, body)).ConfigureAwait(false);
+                    Interlocked.Increment(ref sent);
+                }
+            });
+        }
+        await Task.WhenAll(lanes);
+        return sent / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+}
