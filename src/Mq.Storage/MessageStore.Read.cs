@@ -144,6 +144,13 @@ public sealed partial class MessageStore
     }
 
     /// <inheritdoc />
+    public bool IsInDisk(string topic, int queueId, long offset)
+    {
+        var cq = _queues.Find(topic, queueId);
+        return cq is not null && cq.TryReadEntry(offset, out var entry) && _commitLog.MaxOffset - entry.PhysicalOffset > _memoryWindow;
+    }
+
+    /// <inheritdoc />
     public int DeleteTopic(string topic)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);

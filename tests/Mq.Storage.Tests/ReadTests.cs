@@ -11,6 +11,26 @@ public sealed class ReadTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Test]
+    public async Task A_message_falls_out_of_the_in_memory_window_once_enough_is_written_after_it()
+    {
+        // 40 % of 10,000 bytes: a message more than 4,000 bytes behind the end counts as on disk.
+        await using var harness = new StoreHarness(SegmentDeviceKind.Memory, o => o.TotalPhysicalMemoryBytes = 10_000);
+        var store = await harness.OpenAsync();
+        await store.AppendAsync(StoreHarness.Message("Hot", 0, "first"));
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        Assert.That(store.IsInDisk("Hot", 0, 0), Is.False, "just written");
+        Assert.That(store.IsInDisk("Hot", 0, 1), Is.False, "no such entry");
+
+        while (store.CommitLogMaxOffset < 6_000)
+        {
+            await store.AppendAsync(StoreHarness.Message("Other", 0, new string('x', 200)));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+
+        Assert.That(store.IsInDisk("Hot", 0, 0), Is.True, "more than the window behind the end");
+    }
+
+    [Test]
     public async Task FiltersByTagsCodeAndCountsScannedEntries([Values] SegmentDeviceKind kind)
     {
         await using var harness = new StoreHarness(kind);

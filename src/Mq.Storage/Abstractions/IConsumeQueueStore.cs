@@ -25,6 +25,13 @@ public interface IConsumeQueueStore
     long GetMessageStoreTimestamp(string topic, int queueId, long offset);
 
     /// <summary>
+    /// Whether the message at a logical offset lies outside the in-memory window (RocketMQ
+    /// <c>checkInDiskByConsumeOffset</c>: more than <c>accessMessageInMemoryMaxRatio</c> of memory behind the
+    /// log's end). False when the queue has no such entry.
+    /// </summary>
+    bool IsInDisk(string topic, int queueId, long offset);
+
+    /// <summary>
     /// Removes a topic's consume queues (files included) and its queue-offset counters, so a topic created
     /// again later starts at queue offset 0 (RocketMQ <c>cleanUnusedTopic</c> after DELETE_TOPIC_IN_BROKER).
     /// Its records stay in the commit log until retention removes them. Returns the number of queues removed.

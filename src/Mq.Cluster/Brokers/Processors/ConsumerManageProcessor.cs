@@ -55,8 +55,10 @@ internal sealed class ConsumerManageProcessor(Broker broker) : IBrokerProcessor
     }
 
     /// <summary>
-    /// The committed offset; without one, 0 when the queue still starts at offset 0 (so a new group reads a
-    /// young queue from the beginning, as RocketMQ does while offset 0 is in memory), else QUERY_NOT_FOUND.
+    /// The committed offset; without one, 0 when the queue still starts at offset 0 and that message is still
+    /// within the in-memory window (so a new group reads a young queue from the beginning, as 4.9's
+    /// checkInDiskByConsumeOffset decides), else QUERY_NOT_FOUND (the client then applies its
+    /// consume-from-where policy).
     /// </summary>
     private RemotingCommand QueryOffset(RemotingCommand request, ExtFields fields)
     {
@@ -64,7 +66,7 @@ internal sealed class ConsumerManageProcessor(Broker broker) : IBrokerProcessor
         string topic = fields.GetRequiredString("topic"u8);
         int queueId = fields.GetRequiredInt32("queueId"u8);
         long offset = broker.Offsets.Query(group, topic, queueId);
-        if (offset < 0 && broker.Store.GetMinOffsetInQueue(topic, queueId) <= 0)
+        if (offset < 0 && broker.Store.GetMinOffsetInQueue(topic, queueId) <= 0 && !broker.Store.IsInDisk(topic, queueId, 0))
         {
             offset = 0;
         }
