@@ -352,6 +352,24 @@ public sealed class PullConsumerTests
     }
 
     [Test]
+    public async Task Paused_queue_is_not_pulled_until_resumed()
+    {
+        await using MqCluster cluster = await MqCluster.StartAsync();
+        await cluster.CreateTopicAsync("PullPause", queues: 1);
+        await using PullConsumer consumer = await StartAsync(Options(cluster, "CG_PULL_PAUSE"));
+        var queue = new MessageQueue("PullPause", "broker-a", 0);
+        consumer.Pause([queue]);
+        consumer.Assign([queue]);
+        await using Producer producer = await StartProducerAsync(cluster);
+        List<SendResult> sent = await SendAsync(producer, "PullPause", 3);
+
+        Assert.That(await consumer.PollAsync(TimeSpan.FromSeconds(1)), Is.Empty, "a paused queue is not pulled");
+        consumer.Resume([queue]);
+        List<ReceivedMessage> received = await PollAsync(consumer, 3);
+        Assert.That(received.Select(m => m.MessageId), Is.EqualTo(sent.Select(r => r.MessageId)));
+    }
+
+    [Test]
     public async Task Host_runs_a_keyed_pull_consumer()
     {
         await using MqCluster cluster = await MqCluster.StartAsync();

@@ -32,6 +32,13 @@ public sealed partial class PullConsumer
                         return;
                     }
                 }
+                // Read the signal before the check: a Resume in between completes this one.
+                Task resumed = Volatile.Read(ref _resumed).Task;
+                if (_paused.ContainsKey(queue))
+                {
+                    await resumed.WaitAsync(stop).ConfigureAwait(false);
+                    continue;
+                }
                 // Flow control (Java re-checks every 50 ms; here a consumed message also wakes the loop).
                 if (Interlocked.Read(ref _buffered) > Options.PullThresholdForAll)
                 {

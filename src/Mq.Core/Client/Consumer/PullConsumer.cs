@@ -33,6 +33,8 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
     private readonly ConcurrentDictionary<MessageQueue, long> _committed = new();
     private readonly Channel<PulledBatch> _ready = Channel.CreateUnbounded<PulledBatch>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly ConcurrentQueue<PulledBatch> _leftovers = new();
+    private readonly ConcurrentDictionary<MessageQueue, byte> _paused = new();
+    private TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _space = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -176,6 +178,31 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         {
             old.Stop.Cancel();
         }
+    }
+
+    /// <summary>
+    /// Stops pulling <paramref name="queues"/> (Java <c>pause</c>) until <see cref="Resume"/>; messages already
+    /// buffered are still handed out. Pausing a queue not owned yet takes effect when it is assigned.
+    /// </summary>
+    public void Pause(IEnumerable<MessageQueue> queues)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        foreach (MessageQueue queue in queues)
+        {
+            _paused[queue] = 0;
+        }
+    }
+
+    /// <summary>Pulls <paramref name="queues"/> again after <see cref="Pause"/>.</summary>
+    public void Resume(IEnumerable<MessageQueue> queues)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        foreach (MessageQueue queue in queues)
+        {
+            _paused.TryRemove(queue, out _);
+        }
+        // Wake every paused loop; those still paused wait on the next signal.
+        Interlocked.Exchange(ref _resumed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>The readable queues of <paramref name="topic"/> (sorted), from the NameServer's route.</summary>
