@@ -241,4 +241,39 @@ public sealed class HostileRequestTests
         }
         await SlowConsumerTests.WaitUntilAsync(() => _broker.Server.Connections.Count <= 1, cancellationToken);
     }
+
+    [Test]
+    public async Task A_held_pull_is_released_when_its_connection_closes()
+    {
+        using (RemotingCommand sent = await _client.SendAsync("Held", "one"u8.ToArray(), queueId: 0, defaultTopicQueueNums: 1))
+        {
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+        }
+        await _broker.Store.WaitForDispatchAsync(_broker.Store.CommitLogMaxOffset);
+        var leaving = new BrokerTestClient(_broker.Address, "127.0.0.1@leaving");
+        Task<RemotingCommand> held = leaving.PullAsync("G", "Held", 0, 1, suspendMillis: long.MaxValue, timeout: TimeSpan.FromSeconds(60));
+        await SlowConsumerTests.WaitUntilAsync(() => _broker.PullHolds.Count == 1, CancellationToken.None);
+        await leaving.DisposeAsync();
+        Assert.That(async () => (await held).Dispose(), Throws.InstanceOf<Exception>(), "the held request's connection is gone");
+        // Nobody can read the answer any more: the hold is dropped at once instead of at its (absurd) timeout.
+        await SlowConsumerTests.WaitUntilAsync(() => _broker.PullHolds.Count == 0, CancellationToken.None, () => _broker.PullHolds.Count + " held");
+    }
+
+    [Test]
+    public async Task A_send_back_for_a_group_whose_retry_topic_is_invalid_is_refused()
+    {
+        using (RemotingCommand sent = await _client.SendAsync("Back", "one"u8.ToArray(), queueId: 0, defaultTopicQueueNums: 1))
+        {
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+        }
+        // A group name with a property separator (0x01) would make a retry message whose properties cannot be
+        // encoded; found by the fuzz, which saw the handler fail.
+        using RemotingCommand back = await _client.InvokeAsync(RequestCode.ConsumerSendMsgBack,
+            [new("offset", "0"), new("group", "G\u0001x"), new("delayLevel", "0"), new("originTopic", "Back"), new("maxReconsumeTimes", "16")]);
+        Assert.That(back.Code, Is.EqualTo(ResponseCode.SystemError), back.Remark);
+        Assert.That(back.Remark, Does.Contain("illegal characters"));
+        using RemotingCommand ok = await _client.InvokeAsync(RequestCode.ConsumerSendMsgBack,
+            [new("offset", "0"), new("group", "GoodGroup"), new("delayLevel", "0"), new("originTopic", "Back"), new("maxReconsumeTimes", "16")]);
+        Assert.That(ok.Code, Is.EqualTo(ResponseCode.Success), ok.Remark);
+    }
 }

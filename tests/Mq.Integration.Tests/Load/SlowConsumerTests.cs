@@ -64,8 +64,10 @@ public sealed class SlowConsumerTests
 
         // While the slow client stays connected: other clients are served, the queue stays bounded, the
         // slow client's requests are not all read.
+        long maxQueued = 0;
         for (int i = 0; i < 20; i++)
         {
+            maxQueued = Math.Max(maxQueued, serverSide.QueuedBytes);
             using RemotingCommand sent = await client.SendAsync(Topic, payload, queueId: 0);
             Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
             using RemotingCommand pulled = await client.PullAsync("OtherGroup", Topic, 0, i, maxMsgNums: 1);
@@ -75,8 +77,8 @@ public sealed class SlowConsumerTests
         Assert.That(sending.IsCompleted, Is.False, "the broker kept reading the slow client's requests");
         CrashWatch.FlushFinalizers();
         long heapWhileStalled = GC.GetTotalMemory(forceFullCollection: true);
-        long queued = serverSide.QueuedBytes;
-        TestContext.Out.WriteLine($"slow consumer: heap {heapBefore / 1024 / 1024} MiB -> {heapWhileStalled / 1024 / 1024} MiB while stalled; broker queue {queued / 1024} KiB (high water {writeHighWater / 1024} KiB)");
+        TestContext.Out.WriteLine($"slow consumer: {Requests} pulls of {MaxMsgNums} x {MessageSize / 1024} KiB sent unread; heap {heapBefore / 1024 / 1024} MiB -> {heapWhileStalled / 1024 / 1024} MiB while stalled; "
+            + $"broker queue at most {maxQueued / 1024} KiB sampled (high water {writeHighWater / 1024} KiB), output pipe full");
         Assert.That(heapWhileStalled - heapBefore, Is.LessThan(32L * 1024 * 1024), "heap growth while the slow client stalls");
 
         // The slow client reads again: every request is answered, nothing was dropped.
