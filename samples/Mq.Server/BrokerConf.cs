@@ -82,6 +82,7 @@ internal static class BrokerConf
                 case "flushConsumerOffsetInterval": options.FlushConsumerOffsetInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;
                 case "maxHashSlotNum": options.MaxHashSlotNum = Int(key, value); break;
                 case "maxIndexNum": options.MaxIndexNum = Int(key, value); break;
+                case "cleanResourceInterval": options.CleanResourceInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;
                 case "serverChannelMaxIdleTimeSeconds": options.Transport.ChannelMaxIdleTime = TimeSpan.FromSeconds(Int(key, value)); break;
                 default: ignored.Add(key); break;
             }

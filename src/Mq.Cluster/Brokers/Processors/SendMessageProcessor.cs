@@ -165,7 +165,8 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
             PutMessageStatus.CreateMappedFileFailed => (ResponseCode.SystemError, "create mapped file failed, server is busy or broken."),
             PutMessageStatus.MessageIllegal or PutMessageStatus.PropertiesSizeExceeded =>
                 (ResponseCode.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched. msg body length limit 128k, msg properties length limit 32k."),
-            PutMessageStatus.OsPageCacheBusy => (ResponseCode.SystemBusy, "[PC_SYNCHRONIZED]broker busy, start flow control for a while"),
+            // 4.9 answers SYSTEM_ERROR here (5.x moved to SYSTEM_BUSY); clients retry another broker either way.
+            PutMessageStatus.OsPageCacheBusy => (ResponseCode.SystemError, "[PC_SYNCHRONIZED]broker busy, start flow control for a while"),
             _ => (ResponseCode.SystemError, "UNKNOWN_ERROR"),
         };
         RemotingCommand response = Response(request, code, remark);
