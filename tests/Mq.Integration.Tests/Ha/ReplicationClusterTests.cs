@@ -144,6 +144,10 @@ public sealed class ReplicationClusterTests
             Assert.That(alone.Code, Is.EqualTo(ResponseCode.SlaveNotAvailable));
             Assert.That(alone.ExtFields.GetString("msgId"u8), Is.Not.Null, "stored: the answer still carries the message id");
         }
+        using (RemotingCommand noWait = await client.SendAsync("SyncTopic", [11], BrokerTestClient.Properties(("WAIT", "false"))))
+        {
+            Assert.That(noWait.Code, Is.EqualTo(ResponseCode.Success), "WAIT=false: not waited for a slave, as RocketMQ");
+        }
 
         // A slave that connects but never acknowledges: the send times out after syncFlushTimeout.
         int haPort = int.Parse(master.HaServerAddress[(master.HaServerAddress.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
