@@ -164,6 +164,23 @@ public sealed class ReplicationClusterTests
     }
 
     [Test]
+    public async Task Sync_master_with_sync_flush_answers_only_when_flushed_and_replicated()
+    {
+        await using MqCluster cluster = await StartAsync(masterRole: BrokerRole.SyncMaster, configure: b => b.FlushDiskType = FlushDiskType.SyncFlush);
+        Broker master = cluster.Broker("broker-a").Node!;
+        Broker slave = cluster.Slave("broker-a").Node!;
+        await WaitUntil(() => master.HaRuntimeInfo!.Value.ConnectedSlaves == 1, "the slave connected");
+        await using var client = new BrokerTestClient(master.Address);
+        for (int i = 0; i < 20; i++)
+        {
+            using RemotingCommand sent = await client.SendAsync("Durable", [(byte)i]);
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(master.Store.CommitLogFlushedOffset, Is.EqualTo(master.Store.CommitLogMaxOffset), "flushed before the answer");
+            Assert.That(slave.Store.CommitLogMaxOffset, Is.EqualTo(master.Store.CommitLogMaxOffset), "replicated before the answer");
+        }
+    }
+
+    [Test]
     public async Task Slave_restarted_mid_stream_catches_up()
     {
         await using MqCluster cluster = await StartAsync();
