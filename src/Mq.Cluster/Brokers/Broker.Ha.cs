@@ -130,7 +130,7 @@ public sealed partial class Broker
     }
 
     /// <summary>RocketMQ <c>MessageExt.isWaitStoreMsgOK</c>: true unless the WAIT property is "false".</summary>
-    private static bool WaitStoreMsgOk(ReadOnlyMemory<byte> properties)
+    internal static bool WaitStoreMsgOk(ReadOnlyMemory<byte> properties)
     {
         ReadOnlySpan<byte> span = properties.Span;
         ReadOnlySpan<byte> key = "WAIT"u8;

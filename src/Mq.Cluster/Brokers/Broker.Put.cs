@@ -33,7 +33,13 @@ public sealed partial class Broker
     /// SYNC_MASTER also waits for a slave (FLUSH_SLAVE_TIMEOUT / SLAVE_NOT_AVAILABLE otherwise).
     /// A non-zero <c>RefusedCode</c> means a hook refused the message.
     /// </summary>
-    internal ValueTask<AppendResult> PutMessageAsync(MessageToStore message, out int refusedCode, out string? remark, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <paramref name="waitStoreMsgOk"/> carries the request's WAIT property when the stored properties no
+    /// longer have it (SEND strips it, as RocketMQ, but still honours it); WAIT=false in the stored
+    /// properties (the broker's own re-puts) is honoured too.
+    /// </remarks>
+    internal ValueTask<AppendResult> PutMessageAsync(MessageToStore message, out int refusedCode, out string? remark, CancellationToken cancellationToken = default,
+        bool waitStoreMsgOk = true)
     {
         remark = null;
         refusedCode = 0;
@@ -47,7 +53,7 @@ public sealed partial class Broker
             }
         }
         return Options.BrokerRole == BrokerRole.SyncMaster
-            ? CompleteSyncMasterAsync(Store.Append(message), WaitStoreMsgOk(message.Properties), cancellationToken)
+            ? CompleteSyncMasterAsync(Store.Append(message), waitStoreMsgOk && WaitStoreMsgOk(message.Properties), cancellationToken)
             : Store.AppendAsync(message, cancellationToken);
     }
 

@@ -144,6 +144,10 @@ public sealed class ReplicationClusterTests
             Assert.That(alone.Code, Is.EqualTo(ResponseCode.SlaveNotAvailable));
             Assert.That(alone.ExtFields.GetString("msgId"u8), Is.Not.Null, "stored: the answer still carries the message id");
         }
+        using (RemotingCommand noWait = await client.SendAsync("SyncTopic", [11], BrokerTestClient.Properties(("WAIT", "false"))))
+        {
+            Assert.That(noWait.Code, Is.EqualTo(ResponseCode.Success), "WAIT=false: not waited for a slave, as RocketMQ");
+        }
 
         // A slave that connects but never acknowledges: the send times out after syncFlushTimeout.
         int haPort = int.Parse(master.HaServerAddress[(master.HaServerAddress.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -156,6 +160,23 @@ public sealed class ReplicationClusterTests
         using (RemotingCommand late = await client.SendAsync("SyncTopic", [10]))
         {
             Assert.That(late.Code, Is.EqualTo(ResponseCode.FlushSlaveTimeout));
+        }
+    }
+
+    [Test]
+    public async Task Sync_master_with_sync_flush_answers_only_when_flushed_and_replicated()
+    {
+        await using MqCluster cluster = await StartAsync(masterRole: BrokerRole.SyncMaster, configure: b => b.FlushDiskType = FlushDiskType.SyncFlush);
+        Broker master = cluster.Broker("broker-a").Node!;
+        Broker slave = cluster.Slave("broker-a").Node!;
+        await WaitUntil(() => master.HaRuntimeInfo!.Value.ConnectedSlaves == 1, "the slave connected");
+        await using var client = new BrokerTestClient(master.Address);
+        for (int i = 0; i < 20; i++)
+        {
+            using RemotingCommand sent = await client.SendAsync("Durable", [(byte)i]);
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(master.Store.CommitLogFlushedOffset, Is.EqualTo(master.Store.CommitLogMaxOffset), "flushed before the answer");
+            Assert.That(slave.Store.CommitLogMaxOffset, Is.EqualTo(master.Store.CommitLogMaxOffset), "replicated before the answer");
         }
     }
 

@@ -79,10 +79,14 @@ internal sealed class SlaveSynchronize
             }
             Interlocked.Increment(ref _passes);
         }
-        catch (Exception ex) when (ex is RemotingException or IOException or FormatException or Mq.Protocol.Json.JsonBodyException
-            or System.Net.Sockets.SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is RemotingException or IOException or FormatException or System.Net.Sockets.SocketException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             BrokerLog.SlaveSynchronizeFailed(_broker.Logger, master, ex);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+        {
+            // The broker is stopping: the pass is abandoned.
         }
         finally
         {

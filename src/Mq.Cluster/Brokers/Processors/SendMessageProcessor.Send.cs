@@ -74,7 +74,8 @@ internal sealed partial class SendMessageProcessor
         message.PreparedTransactionOffset = 0;
         message.Body = request.Body;
         message.Properties = properties.AsMemory(0, propertiesLength);
-        ValueTask<AppendResult> put = broker.PutMessageAsync(message, out int hookCode, out string? hookRemark, cancellationToken);
+        ValueTask<AppendResult> put = broker.PutMessageAsync(message, out int hookCode, out string? hookRemark, cancellationToken,
+            broker.Options.BrokerRole != BrokerRole.SyncMaster || Broker.WaitStoreMsgOk(header.Properties));
         if (hookCode != 0)
         {
             return Done(Response(request, hookCode, hookRemark));
