@@ -6,7 +6,8 @@ namespace Mq.Benchmarks;
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --filter '*'</c>;
 /// add <c>--smoke</c> to run every selected benchmark once (what CI does); <c>--send-latency</c> runs the
-/// open-loop send latency probe instead (see <see cref="Brokers.SendLatencyProbe"/>).
+/// open-loop send latency probe instead (see <see cref="Brokers.SendLatencyProbe"/>), <c>--cold-start</c>
+/// the first-cluster start-to-first-send probe (see <see cref="EndToEnd.ColdStartProbe"/>).
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "--send-latency")
         {
             return Brokers.SendLatencyProbe.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+        if (args.Length > 0 && args[0] == "--cold-start")
+        {
+            return EndToEnd.ColdStartProbe.RunAsync().GetAwaiter().GetResult();
         }
         bool smoke = Array.IndexOf(args, "--smoke") >= 0;
         string[] rest = Array.FindAll(args, static a => a != "--smoke");

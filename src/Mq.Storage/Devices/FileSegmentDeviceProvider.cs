@@ -39,7 +39,17 @@ public sealed class FileSegmentDeviceProvider : ISegmentDeviceProvider
     public bool Exists(string path) => File.Exists(path);
 
     /// <inheritdoc />
-    public void Delete(string path) => File.Delete(path);
+    public void Delete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Its folder is gone (an operator removed the store under a running broker): so is the file.
+        }
+    }
 
     /// <inheritdoc />
     public void CreateMarker(string path)
