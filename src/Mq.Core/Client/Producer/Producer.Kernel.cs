@@ -42,13 +42,20 @@ public sealed partial class Producer
             {
                 throw ClientErrors.NoRoute(topic);
             }
-            int readQueues = 0;
+            // The route stored for the topic carries the capped queue counts themselves (as Java rewrites the
+            // QueueData): a concurrent send that finds it in the cache must not see the template's 8 queues
+            // and pick a queue id the auto-created topic (4 queues) refuses.
+            var capped = new TopicRouteData { OrderTopicConf = template.OrderTopicConf, BrokerDatas = template.BrokerDatas, FilterServerTable = template.FilterServerTable };
             foreach (QueueData data in template.QueueDatas)
             {
-                readQueues = Math.Max(readQueues, data.ReadQueueNums);
+                int queues = Math.Min(Options.DefaultTopicQueueNums, data.ReadQueueNums);
+                capped.QueueDatas.Add(new QueueData
+                {
+                    BrokerName = data.BrokerName, ReadQueueNums = queues, WriteQueueNums = queues, Perm = data.Perm, TopicSysFlag = data.TopicSysFlag,
+                });
             }
-            info = TopicPublishInfo.From(topic, template, Math.Min(Options.DefaultTopicQueueNums, readQueues));
-            _client.StoreRoute(topic, template);
+            info = TopicPublishInfo.From(topic, capped);
+            _client.StoreRoute(topic, capped);
         }
         if (info.Queues.Count == 0)
         {
