@@ -43,6 +43,12 @@ public sealed class FaultySegmentDeviceProvider : ISegmentDeviceProvider
     /// </summary>
     public bool DiskFull { get => _diskFull; set => _diskFull = value; }
 
+    /// <summary>
+    /// Called with the path before each write to a targeted file, on the writing thread, before any injected
+    /// failure (tests use it to stall a write while the store holds its commit-log lock).
+    /// </summary>
+    public Action<string>? BeforeWrite { get; set; }
+
     /// <summary>Which files the faults apply to (by path); null: all of them.</summary>
     public Func<string, bool>? Target { get; set; }
 
@@ -95,6 +101,10 @@ public sealed class FaultySegmentDeviceProvider : ISegmentDeviceProvider
 
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
+            if (owner.BeforeWrite is { } beforeWrite && owner.IsTarget(Path))
+            {
+                beforeWrite(Path);
+            }
             if (owner.IsTarget(Path) && owner.FailWrite)
             {
                 int written = Math.Min(owner.ShortWriteBytes, data.Length);
