@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Mq.Common;
@@ -28,6 +27,13 @@ internal sealed class ReputService : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly char[] _chars = new char[512];
     private readonly int _chunk;
+
+    /// <summary>
+    /// The read window for devices without a mapping, allocated once and kept for the service's life: the
+    /// loop runs on whichever pool thread the signal wakes, and renting a chunk (4 MiB + 16 by default)
+    /// per wake-up from the shared pool left one cached in every thread's slot.
+    /// </summary>
+    private byte[]? _readBuffer;
     private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
     private readonly Timer _retryTimer;
@@ -103,59 +109,48 @@ internal sealed class ReputService : IAsyncDisposable
 
     private void DispatchAvailable()
     {
-        byte[]? rented = null;
-        try
+        while (!_stopping)
         {
-            while (!_stopping)
+            long from = Volatile.Read(ref _reputFrom);
+            long max = _commitLog.MaxOffset;
+            if (from >= max)
             {
-                long from = Volatile.Read(ref _reputFrom);
-                long max = _commitLog.MaxOffset;
-                if (from >= max)
+                return;
+            }
+            if (from < _commitLog.MinOffset)
+            {
+                Volatile.Write(ref _reputFrom, _commitLog.MinOffset);
+                continue;
+            }
+            if (!_commitLog.TryAcquireSegment(from, out var segment))
+            {
+                return;
+            }
+            try
+            {
+                long limit = Math.Min(segment.EndOffset, max);
+                int position = (int)(from - segment.StartOffset);
+                ReadOnlySpan<byte> window;
+                if (segment.IsDirect)
+                {
+                    window = segment.Memory.Span[position..(int)(limit - segment.StartOffset)];
+                }
+                else
+                {
+                    byte[] buffer = _readBuffer ??= GC.AllocateUninitializedArray<byte>(_chunk);
+                    int length = (int)Math.Min(buffer.Length, limit - from);
+                    window = buffer.AsSpan(0, segment.Read(position, buffer.AsSpan(0, length)));
+                }
+                int consumed = DispatchWindow(window, from, segment.EndOffset, out bool stalled);
+                Volatile.Write(ref _reputFrom, from + consumed);
+                if (stalled)
                 {
                     return;
-                }
-                if (from < _commitLog.MinOffset)
-                {
-                    Volatile.Write(ref _reputFrom, _commitLog.MinOffset);
-                    continue;
-                }
-                if (!_commitLog.TryAcquireSegment(from, out var segment))
-                {
-                    return;
-                }
-                try
-                {
-                    long limit = Math.Min(segment.EndOffset, max);
-                    int position = (int)(from - segment.StartOffset);
-                    ReadOnlySpan<byte> window;
-                    if (segment.IsDirect)
-                    {
-                        window = segment.Memory.Span[position..(int)(limit - segment.StartOffset)];
-                    }
-                    else
-                    {
-                        rented ??= ArrayPool<byte>.Shared.Rent(_chunk);
-                        int length = (int)Math.Min(rented.Length, limit - from);
-                        window = rented.AsSpan(0, segment.Read(position, rented.AsSpan(0, length)));
-                    }
-                    int consumed = DispatchWindow(window, from, segment.EndOffset, out bool stalled);
-                    Volatile.Write(ref _reputFrom, from + consumed);
-                    if (stalled)
-                    {
-                        return;
-                    }
-                }
-                finally
-                {
-                    segment.Release();
                 }
             }
-        }
-        finally
-        {
-            if (rented is not null)
+            finally
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                segment.Release();
             }
         }
     }
