@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
+using Mq.Common;
 
 namespace Mq.Messages;
 
@@ -66,7 +66,7 @@ public static class MessageRecord
         + 4 + bodyLength + topicLengthBytes + topicLength + 2 + propertiesLength;
 
     /// <summary>Body CRC as the broker stores it: CRC-32 (java.util.zip.CRC32) &amp; 0x7FFFFFFF.</summary>
-    public static int BodyCrc(ReadOnlySpan<byte> body) => (int)(Crc32.HashToUInt32(body) & 0x7FFFFFFF);
+    public static int BodyCrc(ReadOnlySpan<byte> body) => (int)(Crc32Fold.Compute(body) & 0x7FFFFFFF);
 
     /// <summary>SysFlag with the IPv6 host bits set exactly for genuine IPv6 hosts.</summary>
     public static int NormalizeSysFlag(int sysFlag, MessageHost bornHost, MessageHost storeHost)
