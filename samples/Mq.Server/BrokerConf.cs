@@ -72,6 +72,9 @@ internal static class BrokerConf
                 case "haTransferBatchSize": options.HaTransferBatchSize = Int(key, value); break;
                 case "haSlaveFallbehindMax": options.HaSlaveFallbehindMax = Long(key, value); break;
                 case "syncFlushTimeout": options.SyncFlushTimeout = TimeSpan.FromMilliseconds(Long(key, value)); break;
+                case "flushIntervalCommitLog": options.FlushIntervalCommitLog = TimeSpan.FromMilliseconds(Long(key, value)); break;
+                case "flushCommitLogLeastPages": options.FlushCommitLogLeastPages = Int(key, value); break;
+                case "flushCommitLogTimed": options.FlushCommitLogTimed = Bool(key, value); break;
                 case "accessMessageInMemoryMaxRatio": options.AccessMessageInMemoryMaxRatio = Int(key, value); break;
                 case "traceOn": options.TraceOn = Bool(key, value); break;
                 case "regionId": options.RegionId = value; break;

@@ -23,8 +23,22 @@ public sealed class StoreOptions
     /// <summary>Async (default) or sync flush. Risk: async loses up to one flush interval on power loss.</summary>
     public FlushDiskType FlushDiskType { get; set; } = FlushDiskType.AsyncFlush;
 
-    /// <summary>Async flush period, default 500 ms.</summary>
+    /// <summary>Async flush period, default 500 ms: whatever is dirty then is flushed, however little.</summary>
     public TimeSpan FlushIntervalCommitLog { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Async flush: an append that leaves at least this many 4 KiB pages unflushed wakes the flusher at once
+    /// (RocketMQ <c>flushCommitLogLeastPages</c>, default 4; its <c>FlushRealTimeService</c> is woken by every
+    /// put), so the disk keeps up with a steady stream instead of taking a burst per interval; 0 wakes it for
+    /// any unflushed byte. Ignored when <see cref="FlushCommitLogTimed"/> is set and under sync flush.
+    /// </summary>
+    public int FlushCommitLogLeastPages { get; set; } = 4;
+
+    /// <summary>
+    /// Async flush on the interval only, never woken by appends (RocketMQ <c>flushCommitLogTimed</c>, default
+    /// false). Risk when on: up to one interval of writes reach the disk in one burst.
+    /// </summary>
+    public bool FlushCommitLogTimed { get; set; }
 
     /// <summary>How long a sync-flush append waits before FLUSH_DISK_TIMEOUT, default 5 s.</summary>
     public TimeSpan SyncFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -122,6 +136,7 @@ public sealed class StoreOptions
         Check(MappedFileSizeConsumeQueue >= 20 && MappedFileSizeConsumeQueue % 20 == 0, nameof(MappedFileSizeConsumeQueue), "must be a positive multiple of 20");
         Check(MaxMessageSize >= 1024 && MaxMessageSize <= MappedFileSizeCommitLog - 8, nameof(MaxMessageSize), "must be at least 1 KiB and fit in a segment");
         Check(FlushIntervalCommitLog > TimeSpan.Zero, nameof(FlushIntervalCommitLog), "must be positive");
+        Check(FlushCommitLogLeastPages >= 0, nameof(FlushCommitLogLeastPages), "must not be negative");
         Check(SyncFlushTimeout > TimeSpan.Zero, nameof(SyncFlushTimeout), "must be positive");
         Check(OsPageCacheBusyTimeout > TimeSpan.Zero, nameof(OsPageCacheBusyTimeout), "must be positive");
         Check(FlushIntervalConsumeQueue > TimeSpan.Zero, nameof(FlushIntervalConsumeQueue), "must be positive");

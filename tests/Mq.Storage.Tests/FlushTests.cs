@@ -134,6 +134,53 @@ public sealed class FlushTests
         Assert.That(store.CommitLogFlushedOffset, Is.GreaterThanOrEqualTo(r.EndOffset));
     }
 
+    [Test]
+    public async Task Async_flush_is_woken_by_appends_once_the_least_pages_are_dirty([Values(SegmentDeviceKind.Mapped, SegmentDeviceKind.File)] SegmentDeviceKind kind)
+    {
+        // The interval timer never fires in this test: only appends can wake the flusher.
+        await using var harness = new StoreHarness(kind, o =>
+        {
+            o.FlushIntervalCommitLog = TimeSpan.FromHours(1);
+            o.FlushCommitLogLeastPages = 4;
+        });
+        var store = await harness.OpenAsync();
+        AppendResult last = default;
+        while (store.CommitLogMaxOffset < 5 * 4096)
+        {
+            last = store.Append(StoreHarness.Message("E", 0, new string('e', 1000)));
+            Assert.That(last.Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        await WaitUntil(() => store.CommitLogFlushedOffset >= 4 * 4096);
+        Assert.That(store.CommitLogFlushedOffset, Is.LessThanOrEqualTo(last.EndOffset));
+    }
+
+    [Test]
+    public async Task Timed_async_flush_is_not_woken_by_appends()
+    {
+        await using var harness = new StoreHarness(SegmentDeviceKind.Mapped, o =>
+        {
+            o.FlushIntervalCommitLog = TimeSpan.FromHours(1);
+            o.FlushCommitLogTimed = true;
+        });
+        var store = await harness.OpenAsync();
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.That(store.Append(StoreHarness.Message("T", 0, new string('t', 1000))).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        // Nothing else can start a flush (the interval is an hour, nobody waits for durability).
+        Assert.That(store.CommitLogFlushedOffset, Is.Zero);
+        Assert.That(await store.WaitDurableAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout), Is.EqualTo(PutMessageStatus.PutOk));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(5, deadline.Token);
+        }
+    }
+
     private sealed class BlockingFlushProvider(ISegmentDeviceProvider inner) : ISegmentDeviceProvider
     {
         public volatile bool Block;

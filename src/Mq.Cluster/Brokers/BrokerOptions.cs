@@ -74,6 +74,18 @@ public sealed partial class BrokerOptions
     /// <summary>How long a SYNC_FLUSH send waits for durability before answering FLUSH_DISK_TIMEOUT. Default 5 s.</summary>
     public TimeSpan SyncFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>ASYNC_FLUSH: how often everything still dirty is flushed (RocketMQ <c>flushIntervalCommitLog</c>). Default 500 ms.</summary>
+    public TimeSpan FlushIntervalCommitLog { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// ASYNC_FLUSH: a send leaving this many 4 KiB pages unflushed wakes the flusher at once (RocketMQ
+    /// <c>flushCommitLogLeastPages</c>). Default 4; 0 wakes it for any unflushed byte.
+    /// </summary>
+    public int FlushCommitLogLeastPages { get; set; } = 4;
+
+    /// <summary>ASYNC_FLUSH on the interval only, never woken by sends (RocketMQ <c>flushCommitLogTimed</c>). Default false.</summary>
+    public bool FlushCommitLogTimed { get; set; }
+
     /// <summary>
     /// How often disk usage is checked and expired files deleted (RocketMQ <c>cleanResourceInterval</c>). Default 10 s.
     /// Risk: a long period lets a filling disk run further past the limit, and refused sends resume later once space returns.
@@ -331,6 +343,9 @@ public sealed partial class BrokerOptions
         MaxMessageSize = Math.Min(MappedFileSizeCommitLog - 8, MaxMessageSize + 64 * 1024),
         FlushDiskType = FlushDiskType,
         SyncFlushTimeout = SyncFlushTimeout,
+        FlushIntervalCommitLog = FlushIntervalCommitLog,
+        FlushCommitLogLeastPages = FlushCommitLogLeastPages,
+        FlushCommitLogTimed = FlushCommitLogTimed,
         BrokerRole = BrokerRole,
         DeviceKind = DeviceKind,
         FileReservedTime = FileReservedTime,

@@ -79,6 +79,7 @@ internal sealed partial class CommitLog
         }
         Appended.Set();
         MaxOffsetNotifier.Notify(position + size);
+        WakeFlusherIfDue(position + size);
         return new AppendResult(PutMessageStatus.PutOk, position, size, queueOffset, 1, storeTimestamp);
     }
 
@@ -174,6 +175,7 @@ internal sealed partial class CommitLog
         }
         Appended.Set();
         MaxOffsetNotifier.Notify(position + size);
+        WakeFlusherIfDue(position + size);
         return new AppendResult(PutMessageStatus.PutOk, position, size, firstQueueOffset, count, storeTimestamp);
     }
 

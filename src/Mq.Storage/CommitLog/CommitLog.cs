@@ -50,6 +50,29 @@ internal sealed partial class CommitLog
     /// <summary>Signalled after every publish; the dispatcher waits on it.</summary>
     public AsyncSignal Appended { get; } = new();
 
+    private AsyncSignal? _eagerFlush;
+    private long _eagerFlushBytes;
+
+    /// <summary>
+    /// Async flush: appends that leave at least <paramref name="unflushedBytes"/> unflushed set
+    /// <paramref name="flusher"/> (RocketMQ's put wakes <c>FlushRealTimeService</c>, which flushes once
+    /// <c>flushCommitLogLeastPages</c> are dirty). Call before the first append.
+    /// </summary>
+    public void WakeFlusherAt(AsyncSignal flusher, long unflushedBytes)
+    {
+        _eagerFlushBytes = Math.Max(1, unflushedBytes);
+        _eagerFlush = flusher;
+    }
+
+    /// <summary>After a message append ending at <paramref name="end"/>: wakes the flusher when enough is unflushed.</summary>
+    private void WakeFlusherIfDue(long end)
+    {
+        if (_eagerFlush is { } flusher && end - Volatile.Read(ref _flushedOffset) >= _eagerFlushBytes)
+        {
+            flusher.Set();
+        }
+    }
+
     /// <summary>Waiters for <see cref="MaxOffset"/>.</summary>
     public OffsetNotifier MaxOffsetNotifier { get; } = new();
 

@@ -7,7 +7,10 @@ namespace Mq.Storage.CommitLog;
 /// <summary>
 /// Flushes the commit log (RocketMQ <c>GroupCommitService</c> / <c>FlushRealTimeService</c>). Sync flush:
 /// each appender awaits its own end offset; one fdatasync covers every waiter up to the offset it
-/// flushed (group commit). Async flush: a timer flushes every interval; a durability wait still works.
+/// flushed (group commit). Async flush: an append leaving <see cref="StoreOptions.FlushCommitLogLeastPages"/>
+/// unflushed wakes the loop, and a timer flushes whatever is left every interval (deviation: RocketMQ's
+/// interval pass also waits for the least pages, flushing a smaller tail only every 10 s); a durability wait
+/// still works.
 /// A failed flush fails every pending wait and puts the store in <see cref="WriteRefusal.FlushFailed"/>:
 /// after a failed fdatasync the page cache state is unknown, so nothing is ever reported durable again
 /// until the store is reopened and recovered.
@@ -43,12 +46,19 @@ internal sealed class FlushService : IAsyncDisposable
             ? options.FlushIntervalCommitLog
             : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, options.SyncFlushTimeout.Ticks / 4));
         bool async = options.FlushDiskType == FlushDiskType.AsyncFlush;
+        if (async && !options.FlushCommitLogTimed)
+        {
+            commitLog.WakeFlusherAt(_signal, (long)options.FlushCommitLogLeastPages * OsPageSize);
+        }
         _timer = time.CreateTimer(static s => ((FlushService)s!).OnTimer(), this, period, period);
         _isAsync = async;
         _loop = Task.Run(RunAsync);
     }
 
     private readonly bool _isAsync;
+
+    /// <summary>The page size RocketMQ counts <c>flushCommitLogLeastPages</c> in.</summary>
+    private const int OsPageSize = 4096;
 
     /// <summary>Whether a flush has failed (appends are refused).</summary>
     public bool Failed => _failed;

@@ -35,6 +35,22 @@ public sealed class BrokerConfTests
     }
 
     [Test]
+    public void Apply_MapsTheAsyncFlushKeysOntoTheStore()
+    {
+        var options = new BrokerOptions();
+        List<string> ignored = BrokerConf.Apply(BrokerConf.Parse("flushIntervalCommitLog=200\nflushCommitLogLeastPages=0\nflushCommitLogTimed=true"), options);
+        StoreOptions store = options.ToStoreOptions();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ignored, Is.Empty);
+            Assert.That(store.FlushIntervalCommitLog, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
+            Assert.That(store.FlushCommitLogLeastPages, Is.Zero);
+            Assert.That(store.FlushCommitLogTimed, Is.True);
+        });
+    }
+
+    [Test]
     public void Apply_MapsRocketMqNamesOntoBrokerOptions_AndReportsUnknownKeys()
     {
         var options = new BrokerOptions();
