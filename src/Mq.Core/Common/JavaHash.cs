@@ -18,7 +18,37 @@ public static class JavaHash
     }
 
     /// <summary>
+    /// Java's <c>String.hashCode()</c> of the string whose UTF-8 encoding is <paramref name="utf8"/> (invalid
+    /// sequences read as U+FFFD, as Java's decoder does). ASCII, the usual case, is hashed from the bytes.
+    /// </summary>
+    public static int StringHashCode(ReadOnlySpan<byte> utf8)
+    {
+        if (System.Text.Ascii.IsValid(utf8))
+        {
+            int h = 0;
+            foreach (byte b in utf8)
+            {
+                h = unchecked((31 * h) + b);
+            }
+            return h;
+        }
+        char[] chars = System.Buffers.ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
+        {
+            int count = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            return StringHashCode(chars.AsSpan(0, count));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    /// <summary>
     /// The consume-queue tag code of a tag: its Java hash sign-extended to 64 bits; 0 for no tag.
     /// </summary>
     public static long TagsCode(ReadOnlySpan<char> tags) => tags.IsEmpty ? 0 : StringHashCode(tags);
+
+    /// <summary>The consume-queue tag code of a tag given as UTF-8 (the TAGS property as stored).</summary>
+    public static long TagsCode(ReadOnlySpan<byte> utf8Tags) => utf8Tags.IsEmpty ? 0 : StringHashCode(utf8Tags);
 }

@@ -235,13 +235,7 @@ internal sealed class ReputService : IAsyncDisposable
         {
             return storeTimestamp + _delayLevels[Math.Min(level, _delayLevels.Length) - 1];
         }
-        if (!view.TryGetProperty("TAGS"u8, out var tags))
-        {
-            return 0;
-        }
-        Span<char> chars = tags.Length <= 256 ? stackalloc char[256] : new char[tags.Length];
-        int count = Encoding.UTF8.GetChars(tags, chars);
-        return JavaHash.TagsCode(chars[..count]);
+        return view.TryGetProperty("TAGS"u8, out var tags) ? JavaHash.TagsCode(tags) : 0;
     }
 
     public async ValueTask DisposeAsync()
