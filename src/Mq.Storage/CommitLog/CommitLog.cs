@@ -221,8 +221,9 @@ internal sealed partial class CommitLog
     {
         get
         {
+            // An empty log asks for its first segment (at 0) when it opens.
             var active = _active;
-            return active is not null && _allocator.IsPrepared(active.EndOffset);
+            return _allocator.IsPrepared(active?.EndOffset ?? 0);
         }
     }
 
