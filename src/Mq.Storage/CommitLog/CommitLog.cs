@@ -13,7 +13,7 @@ namespace Mq.Storage.CommitLog;
 /// </summary>
 internal sealed partial class CommitLog
 {
-    private readonly object _writeLock = new();
+    private readonly Lock _writeLock = new();
     private readonly string _directory;
     private readonly int _segmentSize;
     private readonly int _maxMessageSize;
