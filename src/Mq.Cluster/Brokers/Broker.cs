@@ -27,7 +27,8 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly List<Func<ValueTask>> _stopActions = [];
     private int _disposed;
 
-    private Broker(BrokerOptions options, MessageStore store, RemotingServer server, ILoggerFactory loggerFactory, TimeProvider time)
+    private Broker(BrokerOptions options, MessageStore store, RemotingServer server, RemotingClient nameServerClient, ILoggerFactory loggerFactory,
+        TimeProvider time)
     {
         Options = options;
         Store = store;
@@ -41,7 +42,7 @@ public sealed partial class Broker : IAsyncDisposable
         Consumers = new ConsumerManager(this);
         Producers = new ProducerManager(this);
         PullHolds = new PullRequestHoldService(this);
-        OuterApi = new BrokerOuterApi(this);
+        OuterApi = new BrokerOuterApi(this, nameServerClient);
         BrokerIP1 = options.ResolveBrokerIP1();
         InitDelivery();
     }
@@ -114,13 +115,30 @@ public sealed partial class Broker : IAsyncDisposable
         BrokerOptions settings = options.Clone();
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
-        MessageStore store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, deviceProvider, diskSpace, cancellationToken)
-            .ConfigureAwait(false);
+        // The NameServer connections open while the store loads: on a cold start each costs about as much as
+        // opening the store (first sockets, first frames), and the registration ending the start then only
+        // waits for its answer. Every path below waits for them before returning.
+        using var connectCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var nameServerClient = new RemotingClient(settings.Transport, null, loggerFactory);
+        Task connecting = BrokerOuterApi.ConnectAsync(nameServerClient, settings.NameServerAddresses(), connectCancel.Token);
+        MessageStore store;
+        try
+        {
+            store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, deviceProvider, diskSpace, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch
+        {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
+            await nameServerClient.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var server = new RemotingServer(settings.Transport, null, loggerFactory);
         Broker broker;
         try
         {
-            broker = new Broker(settings, store, server, loggerFactory, timeProvider);
+            broker = new Broker(settings, store, server, nameServerClient, loggerFactory, timeProvider);
             broker.Topics.Load();
             broker.Groups.Load();
             broker.Offsets.Load();
@@ -129,23 +147,28 @@ public sealed partial class Broker : IAsyncDisposable
         }
         catch
         {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
+            await nameServerClient.DisposeAsync().ConfigureAwait(false);
             await server.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         try
         {
-            await broker.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            await broker.StartCoreAsync(connecting, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
             await broker.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         return broker;
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync(Task nameServersConnected, CancellationToken cancellationToken)
     {
         var listen = IPAddress.Parse(Options.ListenAddress);
         await Server.StartAsync(new IPEndPoint(listen, Options.ListenPort), cancellationToken).ConfigureAwait(false);
@@ -163,6 +186,8 @@ public sealed partial class Broker : IAsyncDisposable
         Topics.Changed += OnTopicsChanged;
         StartDelivery();
         StartHa();
+        // After the early connects settle, so a NameServer they could not reach is tried (and logged) once more.
+        await nameServersConnected.ConfigureAwait(false);
         await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
         StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
         StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>

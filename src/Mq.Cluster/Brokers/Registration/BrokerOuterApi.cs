@@ -12,10 +12,28 @@ namespace Mq.Brokers.Registration;
 /// configured NameServer in parallel (at start, periodically, and oneway after topic changes) and
 /// UNREGISTER_BROKER at stop. The body lists every topic with the topic table's DataVersion.
 /// </summary>
-internal sealed class BrokerOuterApi(Broker broker) : IAsyncDisposable
+internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAsyncDisposable
 {
-    private readonly RemotingClient _client = new(broker.Options.Transport, null, broker.LoggerFactory);
+    private readonly RemotingClient _client = client;
     private readonly List<string> _nameServers = broker.Options.NameServerAddresses();
+
+    /// <summary>
+    /// Opens the connection to every NameServer in <paramref name="nameServers"/> ahead of the first
+    /// registration; never throws (a NameServer that cannot be reached is reported by the registration).
+    /// </summary>
+    public static Task ConnectAsync(RemotingClient client, List<string> nameServers, CancellationToken cancellationToken)
+    {
+        if (nameServers.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var connects = new Task[nameServers.Count];
+        for (int i = 0; i < connects.Length; i++)
+        {
+            connects[i] = client.TryConnectAsync(nameServers[i], cancellationToken);
+        }
+        return Task.WhenAll(connects);
+    }
 
     /// <summary>The NameServers registered with.</summary>
     public IReadOnlyList<string> NameServers => _nameServers;
