@@ -107,8 +107,23 @@ public sealed partial class Broker : IAsyncDisposable
     /// <see cref="StartAsync(BrokerOptions, ILoggerFactory?, TimeProvider?, CancellationToken)"/> with the store's
     /// file access and disk probe replaced (fault-injection tests: failing devices, a simulated full disk).
     /// </summary>
-    internal static async Task<Broker> StartWithStoreServicesAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
-        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, CancellationToken cancellationToken)
+    internal static Task<Broker> StartWithStoreServicesAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
+        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, CancellationToken cancellationToken) =>
+        StartNodeAsync(options, loggerFactory, timeProvider, deviceProvider, diskSpace, nameServerAddresses: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(BrokerOptions, ILoggerFactory?, TimeProvider?, CancellationToken)"/> for a broker whose
+    /// NameServers are still starting (<see cref="Testing.MqCluster"/> starts both at once): the store opens and the
+    /// ports bind meanwhile; connecting and registering wait for <paramref name="nameServerAddresses"/>, which then
+    /// replaces <see cref="BrokerOptions.NamesrvAddr"/>. If it fails, the start fails with its exception.
+    /// </summary>
+    internal static Task<Broker> StartAwaitingNameServersAsync(BrokerOptions options, Task<string[]> nameServerAddresses, ILoggerFactory? loggerFactory,
+        CancellationToken cancellationToken) =>
+        StartNodeAsync(options, loggerFactory, null, null, null, nameServerAddresses, cancellationToken);
+
+    private static async Task<Broker> StartNodeAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
+        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, Task<string[]>? nameServerAddresses,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -120,7 +135,9 @@ public sealed partial class Broker : IAsyncDisposable
         // waits for its answer. Every path below waits for them before returning.
         using var connectCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var nameServerClient = new RemotingClient(settings.Transport, null, loggerFactory);
-        Task connecting = BrokerOuterApi.ConnectAsync(nameServerClient, settings.NameServerAddresses(), connectCancel.Token);
+        Task connecting = nameServerAddresses is null
+            ? BrokerOuterApi.ConnectAsync(nameServerClient, settings.NameServerAddresses(), connectCancel.Token)
+            : BrokerOuterApi.ConnectAsync(nameServerClient, nameServerAddresses, connectCancel.Token);
         MessageStore store;
         try
         {
@@ -156,7 +173,7 @@ public sealed partial class Broker : IAsyncDisposable
         }
         try
         {
-            await broker.StartCoreAsync(connecting, cancellationToken).ConfigureAwait(false);
+            await broker.StartCoreAsync(connecting, nameServerAddresses, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -168,7 +185,7 @@ public sealed partial class Broker : IAsyncDisposable
         return broker;
     }
 
-    private async Task StartCoreAsync(Task nameServersConnected, CancellationToken cancellationToken)
+    private async Task StartCoreAsync(Task nameServersConnected, Task<string[]>? nameServerAddresses, CancellationToken cancellationToken)
     {
         var listen = IPAddress.Parse(Options.ListenAddress);
         await Server.StartAsync(new IPEndPoint(listen, Options.ListenPort), cancellationToken).ConfigureAwait(false);
@@ -188,6 +205,11 @@ public sealed partial class Broker : IAsyncDisposable
         StartHa();
         // After the early connects settle, so a NameServer they could not reach is tried (and logged) once more.
         await nameServersConnected.ConfigureAwait(false);
+        if (nameServerAddresses is not null)
+        {
+            Options.NamesrvAddr = [.. await nameServerAddresses.ConfigureAwait(false)];
+            OuterApi.UseNameServers(Options.NameServerAddresses());
+        }
         await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
         StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
         StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>

@@ -15,7 +15,7 @@ namespace Mq.Brokers.Registration;
 internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAsyncDisposable
 {
     private readonly RemotingClient _client = client;
-    private readonly List<string> _nameServers = broker.Options.NameServerAddresses();
+    private List<string> _nameServers = broker.Options.NameServerAddresses();
 
     /// <summary>
     /// Opens the connection to every NameServer in <paramref name="nameServers"/> ahead of the first
@@ -35,8 +35,29 @@ internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAs
         return Task.WhenAll(connects);
     }
 
+    /// <summary>
+    /// Waits for the addresses of NameServers that are still starting, then opens the connection to each; never
+    /// throws (a start that failed is reported by whoever awaits <paramref name="nameServerAddresses"/> itself).
+    /// </summary>
+    public static async Task ConnectAsync(RemotingClient client, Task<string[]> nameServerAddresses, CancellationToken cancellationToken)
+    {
+        string[] addresses;
+        try
+        {
+            addresses = await nameServerAddresses.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return;
+        }
+        await ConnectAsync(client, BrokerOptions.NameServerAddresses(addresses), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The NameServers registered with.</summary>
     public IReadOnlyList<string> NameServers => _nameServers;
+
+    /// <summary>Sets the NameServers to register with, before the first registration (their addresses came late).</summary>
+    public void UseNameServers(List<string> nameServers) => _nameServers = nameServers;
 
     /// <summary>Registers with every NameServer; failures are logged (the next period retries).</summary>
     public async Task RegisterAllAsync(bool oneway, CancellationToken cancellationToken)
