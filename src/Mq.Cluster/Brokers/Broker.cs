@@ -203,14 +203,20 @@ public sealed partial class Broker : IAsyncDisposable
         Topics.Changed += OnTopicsChanged;
         StartDelivery();
         StartHa();
-        // After the early connects settle, so a NameServer they could not reach is tried (and logged) once more.
+        // The topic table is encoded while the early connects finish; the registration waits for them to settle, so
+        // a NameServer they could not reach is tried (and logged) once more.
+        bool registers = nameServerAddresses is not null || OuterApi.NameServers.Count > 0;
+        BrokerOuterApi.Registration registration = registers ? OuterApi.Prepare() : default;
         await nameServersConnected.ConfigureAwait(false);
         if (nameServerAddresses is not null)
         {
             Options.NamesrvAddr = [.. await nameServerAddresses.ConfigureAwait(false)];
             OuterApi.UseNameServers(Options.NameServerAddresses());
         }
-        await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
+        if (registers)
+        {
+            await OuterApi.RegisterAllAsync(registration, oneway: false, cancellationToken).ConfigureAwait(false);
+        }
         StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
         StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
         {

@@ -66,11 +66,23 @@ internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAs
         {
             return;
         }
+        await RegisterAllAsync(Prepare(), oneway, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The REGISTER_BROKER body for the topic table as it is now, with its CRC.</summary>
+    public Registration Prepare()
+    {
         byte[] body = BuildBody();
+        return new Registration(body, NameServerCommands.Crc32Masked(body));
+    }
+
+    /// <summary>Registers <paramref name="registration"/> (from <see cref="Prepare"/>) with every NameServer; failures are logged.</summary>
+    public async Task RegisterAllAsync(Registration registration, bool oneway, CancellationToken cancellationToken)
+    {
         var tasks = new Task[_nameServers.Count];
         for (int i = 0; i < tasks.Length; i++)
         {
-            tasks[i] = RegisterAsync(_nameServers[i], body, oneway, cancellationToken);
+            tasks[i] = RegisterAsync(_nameServers[i], registration, oneway, cancellationToken);
         }
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
@@ -101,7 +113,7 @@ internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAs
         return new RegisterBrokerBody { TopicConfigSerializeWrapper = wrapper }.Encode();
     }
 
-    private async Task RegisterAsync(string nameServer, byte[] body, bool oneway, CancellationToken cancellationToken)
+    private async Task RegisterAsync(string nameServer, Registration registration, bool oneway, CancellationToken cancellationToken)
     {
         var header = new RegisterBrokerRequestHeader
         {
@@ -111,10 +123,10 @@ internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAs
             HaServerAddr = broker.HaServerAddress,
             BrokerId = broker.Options.BrokerId,
             Compressed = false,
-            BodyCrc32 = NameServerCommands.Crc32Masked(body),
+            BodyCrc32 = registration.BodyCrc32,
         };
         RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.RegisterBroker, header);
-        request.SetBody(body);
+        request.SetBody(registration.Body);
         try
         {
             if (oneway)
@@ -161,4 +173,7 @@ internal sealed class BrokerOuterApi(Broker broker, RemotingClient client) : IAs
     }
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
+
+    /// <summary>An encoded REGISTER_BROKER body and its CRC (the header's bodyCrc32).</summary>
+    public readonly record struct Registration(byte[] Body, int BodyCrc32);
 }
