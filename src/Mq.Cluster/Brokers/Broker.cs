@@ -27,7 +27,8 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly List<Func<ValueTask>> _stopActions = [];
     private int _disposed;
 
-    private Broker(BrokerOptions options, MessageStore store, RemotingServer server, ILoggerFactory loggerFactory, TimeProvider time)
+    private Broker(BrokerOptions options, MessageStore store, RemotingServer server, RemotingClient nameServerClient, ILoggerFactory loggerFactory,
+        TimeProvider time)
     {
         Options = options;
         Store = store;
@@ -41,7 +42,7 @@ public sealed partial class Broker : IAsyncDisposable
         Consumers = new ConsumerManager(this);
         Producers = new ProducerManager(this);
         PullHolds = new PullRequestHoldService(this);
-        OuterApi = new BrokerOuterApi(this);
+        OuterApi = new BrokerOuterApi(this, nameServerClient);
         BrokerIP1 = options.ResolveBrokerIP1();
         InitDelivery();
     }
@@ -106,21 +107,55 @@ public sealed partial class Broker : IAsyncDisposable
     /// <see cref="StartAsync(BrokerOptions, ILoggerFactory?, TimeProvider?, CancellationToken)"/> with the store's
     /// file access and disk probe replaced (fault-injection tests: failing devices, a simulated full disk).
     /// </summary>
-    internal static async Task<Broker> StartWithStoreServicesAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
-        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, CancellationToken cancellationToken)
+    internal static Task<Broker> StartWithStoreServicesAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
+        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, CancellationToken cancellationToken) =>
+        StartNodeAsync(options, loggerFactory, timeProvider, deviceProvider, diskSpace, nameServerAddresses: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(BrokerOptions, ILoggerFactory?, TimeProvider?, CancellationToken)"/> for a broker whose
+    /// NameServers are still starting (<see cref="Testing.MqCluster"/> starts both at once): the store opens and the
+    /// ports bind meanwhile; connecting and registering wait for <paramref name="nameServerAddresses"/>, which then
+    /// replaces <see cref="BrokerOptions.NamesrvAddr"/>. If it fails, the start fails with its exception.
+    /// </summary>
+    internal static Task<Broker> StartAwaitingNameServersAsync(BrokerOptions options, Task<string[]> nameServerAddresses, ILoggerFactory? loggerFactory,
+        CancellationToken cancellationToken) =>
+        StartNodeAsync(options, loggerFactory, null, null, null, nameServerAddresses, cancellationToken);
+
+    private static async Task<Broker> StartNodeAsync(BrokerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
+        Storage.Devices.ISegmentDeviceProvider? deviceProvider, Storage.Abstractions.IDiskSpaceProbe? diskSpace, Task<string[]>? nameServerAddresses,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         BrokerOptions settings = options.Clone();
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
-        MessageStore store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, deviceProvider, diskSpace, cancellationToken)
-            .ConfigureAwait(false);
+        // The NameServer connections open while the store loads: on a cold start each costs about as much as
+        // opening the store (first sockets, first frames), and the registration ending the start then only
+        // waits for its answer. Every path below waits for them before returning.
+        using var connectCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var nameServerClient = new RemotingClient(settings.Transport, null, loggerFactory);
+        Task connecting = nameServerAddresses is null
+            ? BrokerOuterApi.ConnectAsync(nameServerClient, settings.NameServerAddresses(), connectCancel.Token)
+            : BrokerOuterApi.ConnectAsync(nameServerClient, nameServerAddresses, connectCancel.Token);
+        MessageStore store;
+        try
+        {
+            store = await MessageStore.OpenAsync(settings.ToStoreOptions(), timeProvider, loggerFactory, deviceProvider, diskSpace, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch
+        {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
+            await nameServerClient.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var server = new RemotingServer(settings.Transport, null, loggerFactory);
         Broker broker;
         try
         {
-            broker = new Broker(settings, store, server, loggerFactory, timeProvider);
+            broker = new Broker(settings, store, server, nameServerClient, loggerFactory, timeProvider);
             broker.Topics.Load();
             broker.Groups.Load();
             broker.Offsets.Load();
@@ -129,23 +164,28 @@ public sealed partial class Broker : IAsyncDisposable
         }
         catch
         {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
+            await nameServerClient.DisposeAsync().ConfigureAwait(false);
             await server.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         try
         {
-            await broker.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            await broker.StartCoreAsync(connecting, nameServerAddresses, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
             await broker.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         return broker;
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync(Task nameServersConnected, Task<string[]>? nameServerAddresses, CancellationToken cancellationToken)
     {
         var listen = IPAddress.Parse(Options.ListenAddress);
         await Server.StartAsync(new IPEndPoint(listen, Options.ListenPort), cancellationToken).ConfigureAwait(false);
@@ -163,7 +203,20 @@ public sealed partial class Broker : IAsyncDisposable
         Topics.Changed += OnTopicsChanged;
         StartDelivery();
         StartHa();
-        await OuterApi.RegisterAllAsync(oneway: false, cancellationToken).ConfigureAwait(false);
+        // The topic table is encoded while the early connects finish; the registration waits for them to settle, so
+        // a NameServer they could not reach is tried (and logged) once more.
+        bool registers = nameServerAddresses is not null || OuterApi.NameServers.Count > 0;
+        BrokerOuterApi.Registration registration = registers ? OuterApi.Prepare() : default;
+        await nameServersConnected.ConfigureAwait(false);
+        if (nameServerAddresses is not null)
+        {
+            Options.NamesrvAddr = [.. await nameServerAddresses.ConfigureAwait(false)];
+            OuterApi.UseNameServers(Options.NameServerAddresses());
+        }
+        if (registers)
+        {
+            await OuterApi.RegisterAllAsync(registration, oneway: false, cancellationToken).ConfigureAwait(false);
+        }
         StartPeriodic("register", RegisterPeriod(), ct => OuterApi.RegisterAllAsync(oneway: false, ct));
         StartPeriodic("persist-offsets", Options.FlushConsumerOffsetInterval, _ =>
         {

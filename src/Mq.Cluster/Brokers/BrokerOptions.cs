@@ -318,10 +318,13 @@ public sealed partial class BrokerOptions
     }
 
     /// <summary>The NameServer addresses, with ';'-separated entries split.</summary>
-    internal List<string> NameServerAddresses()
+    internal List<string> NameServerAddresses() => NameServerAddresses(NamesrvAddr);
+
+    /// <summary><paramref name="entries"/> (NamesrvAddr values) with ';'-separated entries split and duplicates dropped.</summary>
+    internal static List<string> NameServerAddresses(IEnumerable<string> entries)
     {
         var result = new List<string>();
-        foreach (string entry in NamesrvAddr)
+        foreach (string entry in entries)
         {
             foreach (string part in (entry ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

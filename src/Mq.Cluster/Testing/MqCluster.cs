@@ -74,27 +74,30 @@ public sealed class MqCluster : IAsyncDisposable
 
     private async Task StartNodesAsync(CancellationToken cancellationToken)
     {
-        for (int i = 0; i < _options.NameServers; i++)
+        if (_options.ConfigureBroker is null)
         {
-            var nsOptions = new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 };
-            _nameServers.Add(await NameServer.StartAsync(nsOptions, _loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false));
+            await StartNameServersWithMastersAsync(cancellationToken).ConfigureAwait(false);
         }
-        NameServerAddress = string.Join(';', _nameServers.Select(n => n.Address));
-        var starts = new Task[_brokers.Length];
-        for (int i = 0; i < _brokers.Length; i++)
+        else
         {
-            string name = i < 26 ? "broker-" + (char)('a' + i) : "broker-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _brokers[i] = new MqClusterBroker(name, BrokerOptionsFor(name, 0), _loggerFactory);
-            starts[i] = _brokers[i].StartAsync(cancellationToken);
+            string[] nameServers = await StartNameServersAsync(cancellationToken).ConfigureAwait(false);
+            var starts = new Task[_brokers.Length];
+            for (int i = 0; i < _brokers.Length; i++)
+            {
+                string name = BrokerName(i);
+                _brokers[i] = new MqClusterBroker(name, BrokerOptionsFor(name, 0, nameServers), _loggerFactory);
+                starts[i] = _brokers[i].StartAsync(cancellationToken);
+            }
+            await Task.WhenAll(starts).ConfigureAwait(false);
         }
-        await Task.WhenAll(starts).ConfigureAwait(false);
         // Slaves after their masters: the first REGISTER_BROKER answer then already names the master.
+        string[] addresses = NameServerAddresses();
         var slaveStarts = new List<Task>();
         foreach (MqClusterBroker master in _brokers)
         {
             for (int id = 1; id <= _options.SlavesPerGroup; id++)
             {
-                var slave = new MqClusterBroker(master.Name, BrokerOptionsFor(master.Name, id), _loggerFactory);
+                var slave = new MqClusterBroker(master.Name, BrokerOptionsFor(master.Name, id, addresses), _loggerFactory);
                 master.AddSlave(slave);
                 slaveStarts.Add(slave.StartAsync(cancellationToken));
             }
@@ -102,7 +105,48 @@ public sealed class MqCluster : IAsyncDisposable
         await Task.WhenAll(slaveStarts).ConfigureAwait(false);
     }
 
-    private BrokerOptions BrokerOptionsFor(string name, long brokerId)
+    /// <summary>
+    /// Starts the NameServers and the masters at once. Without <see cref="MqClusterOptions.ConfigureBroker"/> nothing
+    /// looks at a master's options before it starts, so a master need not wait for the NameServers' ports: it opens its
+    /// store and binds while they start, and takes their addresses just before registering. A cold first start is
+    /// mostly JIT, which then runs on two cores. A NameServer that fails fails the masters' starts too.
+    /// </summary>
+    private async Task StartNameServersWithMastersAsync(CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < _brokers.Length; i++)
+        {
+            string name = BrokerName(i);
+            _brokers[i] = new MqClusterBroker(name, BrokerOptionsFor(name, 0, []), _loggerFactory);
+        }
+        Task<string[]> nameServers = Task.Run(() => StartNameServersAsync(cancellationToken), cancellationToken);
+        var starts = new Task[_brokers.Length + 1];
+        starts[0] = nameServers;
+        for (int i = 0; i < _brokers.Length; i++)
+        {
+            MqClusterBroker master = _brokers[i];
+            starts[i + 1] = Task.Run(() => master.StartAsync(nameServers, cancellationToken), cancellationToken);
+        }
+        await Task.WhenAll(starts).ConfigureAwait(false);
+    }
+
+    private async Task<string[]> StartNameServersAsync(CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < _options.NameServers; i++)
+        {
+            var nsOptions = new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 };
+            _nameServers.Add(await NameServer.StartAsync(nsOptions, _loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+        string[] addresses = NameServerAddresses();
+        NameServerAddress = string.Join(';', addresses);
+        return addresses;
+    }
+
+    private string[] NameServerAddresses() => _nameServers.ConvertAll(static n => n.Address).ToArray();
+
+    private static string BrokerName(int index) =>
+        index < 26 ? "broker-" + (char)('a' + index) : "broker-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private BrokerOptions BrokerOptionsFor(string name, long brokerId, string[] nameServers)
     {
         var options = new BrokerOptions
         {
@@ -114,7 +158,7 @@ public sealed class MqCluster : IAsyncDisposable
             BrokerIP1 = "127.0.0.1",
             ListenPort = 0,
             VipChannelEnable = false,
-            NamesrvAddr = [.. _nameServers.Select(n => n.Address)],
+            NamesrvAddr = [.. nameServers],
             StorePathRootDir = Path.Combine(RootDirectory, brokerId == 0 ? name : name + "-s" + brokerId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             // Test-sized files: a 1 GiB commit log segment per broker would exhaust small CI disks.
             MappedFileSizeCommitLog = 64 * 1024 * 1024,

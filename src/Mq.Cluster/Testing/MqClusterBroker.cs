@@ -44,7 +44,13 @@ public sealed class MqClusterBroker
 
     internal void AddSlave(MqClusterBroker slave) => _slaves.Add(slave);
 
-    internal async Task StartAsync(CancellationToken cancellationToken)
+    internal Task StartAsync(CancellationToken cancellationToken) => StartAsync(nameServerAddresses: null, cancellationToken);
+
+    /// <summary>
+    /// Starts the node; with <paramref name="nameServerAddresses"/>, before its NameServers are up (see
+    /// <see cref="Broker.StartAwaitingNameServersAsync"/>), keeping their addresses in <see cref="Options"/> for restarts.
+    /// </summary>
+    internal async Task StartAsync(Task<string[]>? nameServerAddresses, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -53,7 +59,15 @@ public sealed class MqClusterBroker
             {
                 return;
             }
-            Node = await Broker.StartAsync(_options, _loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (nameServerAddresses is null)
+            {
+                Node = await Broker.StartAsync(_options, _loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Node = await Broker.StartAwaitingNameServersAsync(_options, nameServerAddresses, _loggerFactory, cancellationToken).ConfigureAwait(false);
+                _options.NamesrvAddr = [.. Node.Options.NamesrvAddr];
+            }
             // Keep the ports: clients that cached the route, and slaves that know the HA address, find the
             // broker again after a restart.
             _options.ListenPort = Node.EndPoint.Port;

@@ -43,7 +43,27 @@ internal sealed class RemotingClient : RemotingPeer
     }
 
     /// <summary>The open connection to <paramref name="address"/>, connecting when needed.</summary>
-    public async ValueTask<RemotingConnection> GetConnectionAsync(string address, CancellationToken cancellationToken = default)
+    public ValueTask<RemotingConnection> GetConnectionAsync(string address, CancellationToken cancellationToken = default) =>
+        GetConnectionAsync(address, logFailure: true, cancellationToken);
+
+    /// <summary>
+    /// Opens the connection to <paramref name="address"/> ahead of its first request; false when it could
+    /// not be opened (not logged: the first request connects again and reports the failure).
+    /// </summary>
+    public async Task<bool> TryConnectAsync(string address, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await GetConnectionAsync(address, logFailure: false, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is RemotingConnectException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask<RemotingConnection> GetConnectionAsync(string address, bool logFailure, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         while (true)
@@ -83,7 +103,10 @@ internal sealed class RemotingClient : RemotingPeer
                 _pool.TryRemove(new KeyValuePair<string, Task<RemotingConnection>>(address, opening.Task));
                 RemotingConnectException error = ex as RemotingConnectException
                     ?? new RemotingConnectException("connect to " + address + " failed: " + ex.Message, address, ex);
-                Logger.ConnectFailed(ex, address);
+                if (logFailure)
+                {
+                    Logger.ConnectFailed(ex, address);
+                }
                 opening.SetException(error);
                 _ = opening.Task.Exception; // observed: other waiters get it from WaitAsync
                 throw error;

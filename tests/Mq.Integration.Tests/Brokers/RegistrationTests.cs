@@ -7,6 +7,7 @@ using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.TestKit;
 using Mq.TestKit.Brokers;
+using Mq.TestKit.Logging;
 
 namespace Mq.Tests.Brokers;
 
@@ -55,6 +56,24 @@ public sealed class RegistrationTests
         }
         Assert.That(first.Routes.FindRoute("TBW102"), Is.Null, "unregistered at stop");
         Assert.That(second.Routes.FindRoute("Created"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_name_server_not_listening_at_start_is_reported_once_and_the_broker_still_starts()
+    {
+        using var directory = new TempDirectory();
+        var logs = new RecordingLoggerFactory();
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        string address = closed.LocalEndpoint.ToString()!;
+        closed.Stop();
+
+        await using Broker broker = await Broker.StartAsync(BrokerHarness.Options(directory.Path, o => o.NamesrvAddr = [address]), logs);
+
+        Assert.That(broker.Address, Is.Not.Empty);
+        // The connect made while the store opened fails quietly; the registration connects again and reports, as before it.
+        Assert.That(logs.WithEventId(309), Has.Count.EqualTo(1), "Cannot connect to ...");
+        Assert.That(logs.WithEventId(507), Has.Count.EqualTo(1), "Registration with NameServer ... failed");
     }
 
     [Test]
