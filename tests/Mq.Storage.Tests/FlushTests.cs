@@ -141,6 +141,7 @@ public sealed class FlushTests
         await using var harness = new StoreHarness(kind, o =>
         {
             o.FlushIntervalCommitLog = TimeSpan.FromHours(1);
+            o.FlushCommitLogTimed = false;
             o.FlushCommitLogLeastPages = 4;
         });
         var store = await harness.OpenAsync();
@@ -151,7 +152,11 @@ public sealed class FlushTests
             Assert.That(last.Status, Is.EqualTo(PutMessageStatus.PutOk));
         }
         await WaitUntil(() => store.CommitLogFlushedOffset >= 4 * 4096);
+        // Woken by appends, it syncs whole pages only (the page still being filled waits for the interval).
         Assert.That(store.CommitLogFlushedOffset, Is.LessThanOrEqualTo(last.EndOffset));
+        Assert.That(store.CommitLogFlushedOffset % 4096, Is.Zero);
+        Assert.That(await store.WaitDurableAsync(last.EndOffset).AsTask().WaitAsync(Timeout), Is.EqualTo(PutMessageStatus.PutOk));
+        Assert.That(store.CommitLogFlushedOffset, Is.EqualTo(last.EndOffset));
     }
 
     [Test]

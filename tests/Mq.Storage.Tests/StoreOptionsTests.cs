@@ -14,7 +14,7 @@ public sealed class StoreOptionsTests
             Assert.That(options.MappedFileSizeConsumeQueue, Is.EqualTo(6_000_000));
             Assert.That(options.FlushIntervalCommitLog, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
             Assert.That(options.FlushCommitLogLeastPages, Is.EqualTo(4));
-            Assert.That(options.FlushCommitLogTimed, Is.False);
+            Assert.That(options.FlushCommitLogTimed, Is.True, "deliberate deviation: interval-only async flush");
             Assert.That(options.SyncFlushTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
             Assert.That(options.FileReservedTime, Is.EqualTo(72));
             Assert.That(options.DeleteWhen, Is.EqualTo("04"));

@@ -78,13 +78,16 @@ public sealed partial class BrokerOptions
     public TimeSpan FlushIntervalCommitLog { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// ASYNC_FLUSH: a send leaving this many 4 KiB pages unflushed wakes the flusher at once (RocketMQ
-    /// <c>flushCommitLogLeastPages</c>). Default 4; 0 wakes it for any unflushed byte.
+    /// ASYNC_FLUSH with <see cref="FlushCommitLogTimed"/> off: a send leaving this many 4 KiB pages unflushed
+    /// wakes the flusher at once (RocketMQ <c>flushCommitLogLeastPages</c>). Default 4; 0 wakes it for any unflushed byte.
     /// </summary>
     public int FlushCommitLogLeastPages { get; set; } = 4;
 
-    /// <summary>ASYNC_FLUSH on the interval only, never woken by sends (RocketMQ <c>flushCommitLogTimed</c>). Default false.</summary>
-    public bool FlushCommitLogTimed { get; set; }
+    /// <summary>
+    /// ASYNC_FLUSH on the interval only, never woken by sends (RocketMQ <c>flushCommitLogTimed</c>). Default true,
+    /// deliberately unlike RocketMQ's false: see <see cref="StoreOptions.FlushCommitLogTimed"/> for the cost measured.
+    /// </summary>
+    public bool FlushCommitLogTimed { get; set; } = true;
 
     /// <summary>
     /// How often disk usage is checked and expired files deleted (RocketMQ <c>cleanResourceInterval</c>). Default 10 s.

@@ -218,10 +218,19 @@ internal sealed partial class CommitLog
         }
     }
 
-    /// <summary>Syncs the bytes between the flushed offset and <see cref="MaxOffset"/>, segment by segment, range only; single caller.</summary>
-    public long Flush()
+    /// <summary>
+    /// Syncs the bytes between the flushed offset and <see cref="MaxOffset"/>, segment by segment, range only;
+    /// single caller. With <paramref name="wholePagesOnly"/> it stops at the last page boundary: a page
+    /// written back is write-protected again, so syncing the page appends are still filling would make the
+    /// next append into it take a fault (the eager async flush runs many times a second).
+    /// </summary>
+    public long Flush(bool wholePagesOnly = false)
     {
         long target = MaxOffset;
+        if (wholePagesOnly)
+        {
+            target &= ~(long)(PageSize - 1);
+        }
         long flushed = FlushedOffset;
         if (target <= flushed)
         {
@@ -247,6 +256,8 @@ internal sealed partial class CommitLog
         Volatile.Write(ref _flushedOffset, target);
         return target;
     }
+
+    private const int PageSize = 4096;
 
     /// <summary>Copies committed bytes from <paramref name="offset"/> (never past <see cref="MaxOffset"/> or the segment end).</summary>
     public int ReadCommitted(long offset, Span<byte> destination)

@@ -7,10 +7,10 @@ namespace Mq.Storage.CommitLog;
 /// <summary>
 /// Flushes the commit log (RocketMQ <c>GroupCommitService</c> / <c>FlushRealTimeService</c>). Sync flush:
 /// each appender awaits its own end offset; one fdatasync covers every waiter up to the offset it
-/// flushed (group commit). Async flush: an append leaving <see cref="StoreOptions.FlushCommitLogLeastPages"/>
-/// unflushed wakes the loop, and a timer flushes whatever is left every interval (deviation: RocketMQ's
-/// interval pass also waits for the least pages, flushing a smaller tail only every 10 s); a durability wait
-/// still works.
+/// flushed (group commit). Async flush: a timer flushes whatever is dirty every interval; unless
+/// <see cref="StoreOptions.FlushCommitLogTimed"/>, an append leaving <see cref="StoreOptions.FlushCommitLogLeastPages"/>
+/// unflushed also wakes the loop, which then syncs whole pages (deviation: RocketMQ's interval pass also
+/// waits for the least pages, flushing a smaller tail only every 10 s); a durability wait still works.
 /// A failed flush fails every pending wait and puts the store in <see cref="WriteRefusal.FlushFailed"/>:
 /// after a failed fdatasync the page cache state is unknown, so nothing is ever reported durable again
 /// until the store is reopened and recovered.
@@ -121,10 +121,25 @@ internal sealed class FlushService : IAsyncDisposable
 
     private readonly object _flushLock = new();
 
+    /// <summary>Set by the interval timer: the next pass flushes the partly filled last page too.</summary>
+    private int _flushAll;
+
+    private bool HasWaiters
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count > 0;
+            }
+        }
+    }
+
     private void OnTimer()
     {
         if (_isAsync)
         {
+            Volatile.Write(ref _flushAll, 1);
             _signal.Set();
         }
         Complete(long.MinValue, PutMessageStatus.FlushDiskTimeout, timedOutOnly: true);
@@ -144,7 +159,10 @@ internal sealed class FlushService : IAsyncDisposable
                 long flushed;
                 lock (_flushLock)
                 {
-                    flushed = _commitLog.Flush();
+                    // Appends woke the loop (async flush): whole pages only. The interval, a durability waiter
+                    // and sync flush take everything.
+                    bool wholePagesOnly = _isAsync && Interlocked.Exchange(ref _flushAll, 0) == 0 && !HasWaiters;
+                    flushed = _commitLog.Flush(wholePagesOnly);
                 }
                 Complete(flushed, PutMessageStatus.PutOk, timedOutOnly: false);
             }

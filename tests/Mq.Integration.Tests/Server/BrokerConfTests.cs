@@ -38,7 +38,7 @@ public sealed class BrokerConfTests
     public void Apply_MapsTheAsyncFlushKeysOntoTheStore()
     {
         var options = new BrokerOptions();
-        List<string> ignored = BrokerConf.Apply(BrokerConf.Parse("flushIntervalCommitLog=200\nflushCommitLogLeastPages=0\nflushCommitLogTimed=true"), options);
+        List<string> ignored = BrokerConf.Apply(BrokerConf.Parse("flushIntervalCommitLog=200\nflushCommitLogLeastPages=0\nflushCommitLogTimed=false"), options);
         StoreOptions store = options.ToStoreOptions();
 
         Assert.Multiple(() =>
@@ -46,7 +46,7 @@ public sealed class BrokerConfTests
             Assert.That(ignored, Is.Empty);
             Assert.That(store.FlushIntervalCommitLog, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
             Assert.That(store.FlushCommitLogLeastPages, Is.Zero);
-            Assert.That(store.FlushCommitLogTimed, Is.True);
+            Assert.That(store.FlushCommitLogTimed, Is.False);
         });
     }
 
