@@ -146,8 +146,7 @@ public sealed partial class Broker : IAsyncDisposable
         }
         catch
         {
-            await connectCancel.CancelAsync().ConfigureAwait(false);
-            await connecting.ConfigureAwait(false);
+            await AbandonConnectsAsync().ConfigureAwait(false);
             await nameServerClient.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -164,8 +163,7 @@ public sealed partial class Broker : IAsyncDisposable
         }
         catch
         {
-            await connectCancel.CancelAsync().ConfigureAwait(false);
-            await connecting.ConfigureAwait(false);
+            await AbandonConnectsAsync().ConfigureAwait(false);
             await nameServerClient.DisposeAsync().ConfigureAwait(false);
             await server.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
@@ -177,12 +175,18 @@ public sealed partial class Broker : IAsyncDisposable
         }
         catch
         {
-            await connectCancel.CancelAsync().ConfigureAwait(false);
-            await connecting.ConfigureAwait(false);
-            await broker.DisposeAsync().ConfigureAwait(false);
+            await AbandonConnectsAsync().ConfigureAwait(false);
+            await broker.DisposeAsync().ConfigureAwait(false); // disposes the NameServer client with the outer API
             throw;
         }
         return broker;
+
+        // A failed start stops the early connects and waits for them (they never throw) before closing the client.
+        async Task AbandonConnectsAsync()
+        {
+            await connectCancel.CancelAsync().ConfigureAwait(false);
+            await connecting.ConfigureAwait(false);
+        }
     }
 
     private async Task StartCoreAsync(Task nameServersConnected, Task<string[]>? nameServerAddresses, CancellationToken cancellationToken)

@@ -257,7 +257,8 @@ internal sealed partial class CommitLog
         return target;
     }
 
-    private const int PageSize = 4096;
+    /// <summary>The OS page size flushes align to (and RocketMQ counts <c>flushCommitLogLeastPages</c> in).</summary>
+    internal const int PageSize = 4096;
 
     /// <summary>Copies committed bytes from <paramref name="offset"/> (never past <see cref="MaxOffset"/> or the segment end).</summary>
     public int ReadCommitted(long offset, Span<byte> destination)

@@ -48,7 +48,7 @@ internal sealed class FlushService : IAsyncDisposable
         bool async = options.FlushDiskType == FlushDiskType.AsyncFlush;
         if (async && !options.FlushCommitLogTimed)
         {
-            commitLog.WakeFlusherAt(_signal, (long)options.FlushCommitLogLeastPages * OsPageSize);
+            commitLog.WakeFlusherAt(_signal, (long)options.FlushCommitLogLeastPages * CommitLog.PageSize);
         }
         _timer = time.CreateTimer(static s => ((FlushService)s!).OnTimer(), this, period, period);
         _isAsync = async;
@@ -56,9 +56,6 @@ internal sealed class FlushService : IAsyncDisposable
     }
 
     private readonly bool _isAsync;
-
-    /// <summary>The page size RocketMQ counts <c>flushCommitLogLeastPages</c> in.</summary>
-    private const int OsPageSize = 4096;
 
     /// <summary>Whether a flush has failed (appends are refused).</summary>
     public bool Failed => _failed;

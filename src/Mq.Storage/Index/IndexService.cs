@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Mq.Common;
 using Mq.Messages;
@@ -22,7 +21,6 @@ internal sealed class IndexService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private volatile IndexFile[] _files = [];
-    private char[] _chars = new char[256];
 
     public IndexService(StoreOptions options, ISegmentDeviceProvider provider, TimeProvider time, ILogger logger)
     {
@@ -198,7 +196,7 @@ internal sealed class IndexService
 
     private IndexFile PutKey(IndexFile file, int topicHash, ReadOnlySpan<byte> keyUtf8, long phyOffset, long storeTimestamp)
     {
-        int hash = ContinueHash(topicHash, keyUtf8);
+        int hash = JavaHash.Continue(topicHash, keyUtf8);
         if (!file.Put(hash, phyOffset, storeTimestamp))
         {
             file = NewFile();
@@ -208,24 +206,5 @@ internal sealed class IndexService
     }
 
     /// <summary>Java hash of "topic#" so each key's hash continues from it without building strings.</summary>
-    private int TopicPrefixHash(ReadOnlySpan<byte> topicUtf8)
-    {
-        int h = ContinueHash(0, topicUtf8);
-        return unchecked((31 * h) + '#');
-    }
-
-    private int ContinueHash(int h, ReadOnlySpan<byte> utf8)
-    {
-        int needed = Encoding.UTF8.GetMaxCharCount(utf8.Length);
-        if (_chars.Length < needed)
-        {
-            _chars = new char[needed];
-        }
-        int count = Encoding.UTF8.GetChars(utf8, _chars);
-        foreach (char c in _chars.AsSpan(0, count))
-        {
-            h = unchecked((31 * h) + c);
-        }
-        return h;
-    }
+    private static int TopicPrefixHash(ReadOnlySpan<byte> topicUtf8) => unchecked((31 * JavaHash.Continue(0, topicUtf8)) + '#');
 }
