@@ -364,9 +364,9 @@ public sealed partial class Broker : IAsyncDisposable
             }
             if (!abrupt)
             {
-                Offsets.Persist(force: true);
-                Groups.Persist();
-                Topics.Persist();
+                PersistAtStop("persist consumer offsets at stop", static b => b.Offsets.Persist(force: true));
+                PersistAtStop("persist subscription groups at stop", static b => b.Groups.Persist());
+                PersistAtStop("persist topics at stop", static b => b.Topics.Persist());
             }
         }
         finally
@@ -375,6 +375,22 @@ public sealed partial class Broker : IAsyncDisposable
             _stopping.Dispose();
         }
         BrokerLog.Stopped(Logger, Options.BrokerName, Address);
+    }
+
+    /// <summary>
+    /// A config file that cannot be written at stop (a full disk) keeps its previous version (files are replaced
+    /// atomically) and is logged, as RocketMQ's <c>ConfigManager.persist</c> does; the stop goes on and closes the store.
+    /// </summary>
+    private void PersistAtStop(string what, Action<Broker> persist)
+    {
+        try
+        {
+            persist(this);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            BrokerLog.BackgroundFailed(Logger, what, ex);
+        }
     }
 
     /// <summary>Same as <see cref="StopAsync"/> without a deadline beyond the transport's shutdown timeout.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Mq.Brokers;
+using Mq.Brokers.Topics;
 using Mq.Messages;
 using Mq.Protocol;
 using Mq.Storage;
@@ -97,6 +98,25 @@ public sealed class BrokerFaultTests
                 offset++;
             }
         }
+    }
+
+    [Test]
+    public async Task AConfigFileThatCannotBeWrittenAtStop_IsLogged_AndTheStopCompletes()
+    {
+        using var root = new TempDirectory();
+        Broker broker = await BrokerHarness.StartAsync(root.Path);
+        string config = Path.Combine(root.Path, "config");
+        // The subscription groups cannot be saved (their temp file's name is taken by a folder), as on a full disk.
+        Directory.CreateDirectory(Path.Combine(config, "subscriptionGroup.json.tmp"));
+        // The topics are saved after the groups at stop; remove them to see that the stop got that far.
+        File.Delete(Path.Combine(config, "topics.json"));
+        File.Delete(Path.Combine(config, "topics.json.bak"));
+
+        Assert.That(async () => await broker.DisposeAsync(), Throws.Nothing);
+        Assert.That(File.Exists(Path.Combine(config, "topics.json")), Is.True, "the files after the failed one are still written");
+        // The store was closed too: the folder opens again.
+        await using Broker restarted = await BrokerHarness.StartAsync(root.Path);
+        Assert.That(restarted.Topics.Find(TopicValidator.AutoCreateTopicKey), Is.Not.Null);
     }
 
     [Test]
