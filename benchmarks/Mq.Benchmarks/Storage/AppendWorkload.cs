@@ -30,6 +30,9 @@ public abstract class AppendWorkload
     [Params(1, 2)]
     public int Threads { get; set; }
 
+    /// <summary>Whether the Mq store's flusher is woken by appends (see <see cref="StorageBench.Options"/>).</summary>
+    protected virtual bool FlushWokenByAppends => false;
+
     /// <summary>The warm FasterLog.</summary>
     protected FasterLog Log => _faster!.Log;
 
@@ -62,7 +65,7 @@ public abstract class AppendWorkload
         {
             _messages[i] = StorageBench.Message(BodySize, queueId: i);
         }
-        Store = StorageBench.OpenWarmStore(Path.Combine(_root, "store"), FlushDiskType.AsyncFlush, _messages[0]);
+        Store = StorageBench.OpenWarmStore(Path.Combine(_root, "store"), FlushDiskType.AsyncFlush, _messages[0], FlushWokenByAppends);
     }
 
     /// <summary>Deletes the iteration's store.</summary>

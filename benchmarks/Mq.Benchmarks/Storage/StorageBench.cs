@@ -25,13 +25,18 @@ internal static class StorageBench
         }
     }
 
-    public static StoreOptions Options(string root, FlushDiskType flush) => new()
+    /// <summary>
+    /// The benchmark store: <paramref name="flushWokenByAppends"/> turns on RocketMQ's default async flush
+    /// (woken every <c>flushCommitLogLeastPages</c> pages) instead of our interval-only default.
+    /// </summary>
+    public static StoreOptions Options(string root, FlushDiskType flush, bool flushWokenByAppends = false) => new()
     {
         StorePathRootDir = root,
         // 256 MiB segments keep each iteration's disk use bounded; rollover still happens in steady state.
         MappedFileSizeCommitLog = 256 * 1024 * 1024,
         FlushDiskType = flush,
         MessageIndexEnable = false,
+        FlushCommitLogTimed = !flushWokenByAppends,
     };
 
     public static MessageToStore Message(int bodySize, int queueId = 0) => new()
@@ -56,9 +61,9 @@ internal static class StorageBench
     /// Opens a store, appends once (creating the first segment) and waits until the background
     /// allocator has warmed the next one, so its zero-filling does not run inside the measurement.
     /// </summary>
-    public static MessageStore OpenWarmStore(string root, FlushDiskType flush, MessageToStore first)
+    public static MessageStore OpenWarmStore(string root, FlushDiskType flush, MessageToStore first, bool flushWokenByAppends = false)
     {
-        var store = MessageStore.OpenAsync(Options(root, flush)).GetAwaiter().GetResult();
+        var store = MessageStore.OpenAsync(Options(root, flush, flushWokenByAppends)).GetAwaiter().GetResult();
         store.AppendAsync(first).AsTask().GetAwaiter().GetResult();
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!store.CommitLog.IsNextSegmentPrepared && DateTime.UtcNow < deadline)

@@ -12,6 +12,7 @@ internal static partial class DiskSync
 {
     private const int EINTR = 4;
     private const int MsSync = 4;
+    private const int MadvDontNeed = 4;
 
     public static void DataSync(SafeFileHandle handle)
     {
@@ -42,6 +43,19 @@ internal static partial class DiskSync
             }
         }
     }
+
+    /// <summary>
+    /// madvise(MADV_DONTNEED) over whole pages of a shared file mapping (Linux only): drops this process's
+    /// page-table entries, not the data (the pages stay in the page cache, dirty until written back). Best
+    /// effort: a failure only means the flush that follows pays its usual per-page cost.
+    /// </summary>
+    public static unsafe void DropMappedPages(byte* address, nuint length)
+    {
+        _ = MAdvise(address, length, MadvDontNeed);
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static unsafe partial int MAdvise(byte* address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "msync", SetLastError = true)]
     private static unsafe partial int MSync(byte* address, nuint length, int flags);

@@ -111,10 +111,20 @@ internal sealed unsafe class MappedSegmentDevice : MemoryManager<byte>, ISegment
         CheckRange(offset, (int)Math.Min(length, int.MaxValue));
         long page = Environment.SystemPageSize;
         long start = offset - (offset % page);
+        long end = offset + length;
+        long wholePagesEnd = end - (end % page);
         Enter();
         try
         {
-            DiskSync.MemorySync(_pointer + start, (nuint)(offset + length - start));
+            if (wholePagesEnd > start)
+            {
+                // Writing a page back write-protects every mapping of it, one TLB-shootdown interrupt to the
+                // appending core per page (measured: a woken-every-4-pages flusher doubled the cost of a 100 B
+                // append). Dropping our own entries for the finished pages first costs one shootdown for the
+                // whole range; the data stays in the page cache and readers fault it back in cheaply.
+                DiskSync.DropMappedPages(_pointer + start, (nuint)(wholePagesEnd - start));
+            }
+            DiskSync.MemorySync(_pointer + start, (nuint)(end - start));
         }
         finally
         {
