@@ -75,6 +75,7 @@ internal static class BrokerConf
                 case "flushIntervalCommitLog": options.FlushIntervalCommitLog = TimeSpan.FromMilliseconds(Long(key, value)); break;
                 case "flushCommitLogLeastPages": options.FlushCommitLogLeastPages = Int(key, value); break;
                 case "flushCommitLogTimed": options.FlushCommitLogTimed = Bool(key, value); break;
+                case "warmMapedFileEnable": options.WarmMapedFileEnable = Bool(key, value); break;
                 case "accessMessageInMemoryMaxRatio": options.AccessMessageInMemoryMaxRatio = Int(key, value); break;
                 case "traceOn": options.TraceOn = Bool(key, value); break;
                 case "regionId": options.RegionId = value; break;

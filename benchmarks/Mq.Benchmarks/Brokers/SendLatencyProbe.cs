@@ -17,6 +17,8 @@ namespace Mq.Benchmarks.Brokers;
 internal static partial class SendLatencyProbe
 {
     private const int Senders = 50;
+    private static readonly bool s_trace = Environment.GetEnvironmentVariable("MQ_TRACE") == "1";
+    private static readonly long[] s_worst = new long[10_000];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -64,6 +66,7 @@ internal static partial class SendLatencyProbe
             PauseBriefly();
         }
         await Task.WhenAll(inFlight);
+        if (s_trace) { for (int b = 0; b < seconds * 10; b++) { if (s_worst[b] * 1000.0 / Stopwatch.Frequency > 5) Console.WriteLine($"t={b / 10.0:F1}s worst {s_worst[b] * 1000.0 / Stopwatch.Frequency:F1} ms"); } }
         Console.WriteLine($"GCs during the open loop: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; "
             + $"paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F1} ms; allocated {(GC.GetTotalAllocatedBytes() - allocated) / (double)histogram.TotalCount:F0} B per send "
             + $"(client and broker together); pool threads {ThreadPool.ThreadCount}");
@@ -75,7 +78,9 @@ internal static partial class SendLatencyProbe
         async Task SendOneAsync(long scheduled)
         {
             using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", (int)(scheduled & 3), body)).ConfigureAwait(false);
-            histogram.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - scheduled));
+            long took = Math.Max(1, Stopwatch.GetTimestamp() - scheduled);
+            histogram.RecordValue(took);
+            if (s_trace) { int bucket = (int)((scheduled - start) * 10 / Stopwatch.Frequency); if (bucket < s_worst.Length) { long seen; while (took > (seen = Volatile.Read(ref s_worst[bucket])) && Interlocked.CompareExchange(ref s_worst[bucket], took, seen) != seen) { } } }
             if (response.Code != ResponseCode.Success)
             {
                 Interlocked.Increment(ref failed);

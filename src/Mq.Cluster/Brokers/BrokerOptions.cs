@@ -90,6 +90,13 @@ public sealed partial class BrokerOptions
     public bool FlushCommitLogTimed { get; set; } = true;
 
     /// <summary>
+    /// Pre-touch each new commit-log segment in the background before it is needed (RocketMQ
+    /// <c>warmMapedFileEnable</c>). Default true, unlike RocketMQ's false: see
+    /// <see cref="StoreOptions.WarmMappedFileEnable"/>.
+    /// </summary>
+    public bool WarmMapedFileEnable { get; set; } = true;
+
+    /// <summary>
     /// How often disk usage is checked and expired files deleted (RocketMQ <c>cleanResourceInterval</c>). Default 10 s.
     /// Risk: a long period lets a filling disk run further past the limit, and refused sends resume later once space returns.
     /// </summary>
@@ -352,6 +359,7 @@ public sealed partial class BrokerOptions
         FlushIntervalCommitLog = FlushIntervalCommitLog,
         FlushCommitLogLeastPages = FlushCommitLogLeastPages,
         FlushCommitLogTimed = FlushCommitLogTimed,
+        WarmMappedFileEnable = WarmMapedFileEnable,
         BrokerRole = BrokerRole,
         DeviceKind = DeviceKind,
         FileReservedTime = FileReservedTime,

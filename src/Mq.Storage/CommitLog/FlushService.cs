@@ -26,12 +26,12 @@ internal sealed class FlushService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _timeoutTicks;
-    private readonly AsyncSignal _signal = new();
+    private readonly ThreadSignal _signal = new();
     private readonly object _lock = new();
     private readonly List<FlushWaiter> _pending = [];
     private readonly ConcurrentQueue<FlushWaiter> _pool = new();
     private readonly ITimer _timer;
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private volatile bool _failed;
 
@@ -52,7 +52,10 @@ internal sealed class FlushService : IAsyncDisposable
         }
         _timer = time.CreateTimer(static s => ((FlushService)s!).OnTimer(), this, period, period);
         _isAsync = async;
-        _loop = Task.Run(RunAsync);
+        // A thread of its own, as RocketMQ's flush services have: fdatasync and msync block for milliseconds
+        // (a full interval's pages, or a slow disk), and on the pool that starved socket continuations and
+        // handlers of a two-core machine.
+        new Thread(Run) { IsBackground = true, Name = "Mq commit-log flush" }.Start();
     }
 
     private readonly bool _isAsync;
@@ -142,11 +145,23 @@ internal sealed class FlushService : IAsyncDisposable
         Complete(long.MinValue, PutMessageStatus.FlushDiskTimeout, timedOutOnly: true);
     }
 
-    private async Task RunAsync()
+    private void Run()
+    {
+        try
+        {
+            Loop();
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Loop()
     {
         while (!_stopping)
         {
-            await _signal.WaitAsync().ConfigureAwait(false);
+            _signal.Wait();
             if (_stopping || _failed)
             {
                 continue;
@@ -205,7 +220,7 @@ internal sealed class FlushService : IAsyncDisposable
     {
         _stopping = true;
         _signal.Set();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
         await _timer.DisposeAsync().ConfigureAwait(false);
         Complete(long.MaxValue, _failed ? PutMessageStatus.UnknownError : PutMessageStatus.FlushDiskTimeout, timedOutOnly: false);
     }

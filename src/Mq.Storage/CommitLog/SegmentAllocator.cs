@@ -132,24 +132,38 @@ internal sealed class SegmentAllocator : IAsyncDisposable
             }
             try
             {
-                lock (_lock)
+                // Warming a segment keeps a thread busy for up to seconds (hundreds of thousands of first-touch
+                // faults; with sync flush, a file's worth of zeros written and synced). On a pool thread that
+                // starved the pool of a two-core machine: every socket continuation and handler waited for
+                // the pool to inject a thread, a half-second stall at each rollover (measured in the send
+                // latency probe). So the work runs on a thread of its own, one per segment.
+                await Task.Factory.StartNew(static state =>
                 {
-                    // A request the appender already satisfied inline must not open (and warm) a live segment again.
-                    if (requested <= _lastTaken)
-                    {
-                        continue;
-                    }
-                    if (_ready is null || _ready.StartOffset != requested)
-                    {
-                        _ready?.Close(delete: true);
-                        _ready = null;
-                        _ready = Create(requested);
-                    }
-                }
+                    var (allocator, offset) = ((SegmentAllocator, long))state!;
+                    allocator.Prepare(offset);
+                }, (this, requested), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 StoreLog.SegmentPreallocationFailed(_logger, requested, ex);
+            }
+        }
+    }
+
+    private void Prepare(long requested)
+    {
+        lock (_lock)
+        {
+            // A request the appender already satisfied inline must not open (and warm) a live segment again.
+            if (requested <= _lastTaken)
+            {
+                return;
+            }
+            if (_ready is null || _ready.StartOffset != requested)
+            {
+                _ready?.Close(delete: true);
+                _ready = null;
+                _ready = Create(requested);
             }
         }
     }

@@ -38,7 +38,7 @@ public sealed class BrokerConfTests
     public void Apply_MapsTheAsyncFlushKeysOntoTheStore()
     {
         var options = new BrokerOptions();
-        List<string> ignored = BrokerConf.Apply(BrokerConf.Parse("flushIntervalCommitLog=200\nflushCommitLogLeastPages=0\nflushCommitLogTimed=false"), options);
+        List<string> ignored = BrokerConf.Apply(BrokerConf.Parse("flushIntervalCommitLog=200\nflushCommitLogLeastPages=0\nflushCommitLogTimed=false\nwarmMapedFileEnable=false"), options);
         StoreOptions store = options.ToStoreOptions();
 
         Assert.Multiple(() =>
@@ -47,6 +47,7 @@ public sealed class BrokerConfTests
             Assert.That(store.FlushIntervalCommitLog, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
             Assert.That(store.FlushCommitLogLeastPages, Is.Zero);
             Assert.That(store.FlushCommitLogTimed, Is.False);
+            Assert.That(store.WarmMappedFileEnable, Is.False);
         });
     }
 
