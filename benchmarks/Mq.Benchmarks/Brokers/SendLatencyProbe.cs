@@ -13,6 +13,8 @@ namespace Mq.Benchmarks.Brokers;
 /// throughput; the schedule is served in ~1 ms ticks) and records each request from its scheduled start
 /// to SEND_OK in an HDR histogram.
 /// Run: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --send-latency [seconds] [bodySize] [fraction]</c>.
+/// Diagnostics: <c>MQ_TRACE=1</c> prints every 100 ms of the open loop whose worst send took over 5 ms (when the
+/// tail happens: a rollover, a flush); <c>MQ_ALLOC=1</c> prints the sampled allocations per send by type.
 /// </summary>
 internal static partial class SendLatencyProbe
 {
@@ -37,6 +39,8 @@ internal static partial class SendLatencyProbe
         double rate = max * fraction;
         Console.WriteLine($"closed loop, {Senders} senders, {bodySize} B: {max:F0} msg/s; offering {rate:F0} msg/s ({fraction:P0}) for {seconds} s");
 
+        using var sampler = Environment.GetEnvironmentVariable("MQ_ALLOC") == "1" ? new AllocationSampler() : null;
+        sampler?.Start();
         var histogram = new LongConcurrentHistogram(1, Stopwatch.Frequency * 10, 3);
         long intervalTicks = (long)(Stopwatch.Frequency / rate);
         long start = Stopwatch.GetTimestamp();
@@ -66,6 +70,14 @@ internal static partial class SendLatencyProbe
             PauseBriefly();
         }
         await Task.WhenAll(inFlight);
+        sampler?.Stop();
+        if (sampler is not null)
+        {
+            foreach (var (type, bytes) in sampler.Top(25))
+            {
+                Console.WriteLine($"  {bytes / (double)histogram.TotalCount,8:F1} B/send  {type}");
+            }
+        }
         if (s_trace) { for (int b = 0; b < seconds * 10; b++) { if (s_worst[b] * 1000.0 / Stopwatch.Frequency > 5) Console.WriteLine($"t={b / 10.0:F1}s worst {s_worst[b] * 1000.0 / Stopwatch.Frequency:F1} ms"); } }
         Console.WriteLine($"GCs during the open loop: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; "
             + $"paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F1} ms; allocated {(GC.GetTotalAllocatedBytes() - allocated) / (double)histogram.TotalCount:F0} B per send "
