@@ -19,8 +19,6 @@ namespace Mq.Benchmarks.Brokers;
 internal static partial class SendLatencyProbe
 {
     private const int Senders = 50;
-    private static readonly bool s_trace = Environment.GetEnvironmentVariable("MQ_TRACE") == "1";
-    private static readonly long[] s_worst = new long[10_000];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -42,6 +40,7 @@ internal static partial class SendLatencyProbe
         using var sampler = Environment.GetEnvironmentVariable("MQ_ALLOC") == "1" ? new AllocationSampler() : null;
         sampler?.Start();
         var histogram = new LongConcurrentHistogram(1, Stopwatch.Frequency * 10, 3);
+        var worstPerTick = Environment.GetEnvironmentVariable("MQ_TRACE") == "1" ? new WorstPerTick(seconds) : null;
         long intervalTicks = (long)(Stopwatch.Frequency / rate);
         long start = Stopwatch.GetTimestamp();
         long end = start + seconds * Stopwatch.Frequency;
@@ -78,7 +77,7 @@ internal static partial class SendLatencyProbe
                 Console.WriteLine($"  {bytes / (double)histogram.TotalCount,8:F1} B/send  {type}");
             }
         }
-        if (s_trace) { for (int b = 0; b < seconds * 10; b++) { if (s_worst[b] * 1000.0 / Stopwatch.Frequency > 5) Console.WriteLine($"t={b / 10.0:F1}s worst {s_worst[b] * 1000.0 / Stopwatch.Frequency:F1} ms"); } }
+        worstPerTick?.Print(threshold: TimeSpan.FromMilliseconds(5));
         Console.WriteLine($"GCs during the open loop: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; "
             + $"paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F1} ms; allocated {(GC.GetTotalAllocatedBytes() - allocated) / (double)histogram.TotalCount:F0} B per send "
             + $"(client and broker together); pool threads {ThreadPool.ThreadCount}");
@@ -92,7 +91,7 @@ internal static partial class SendLatencyProbe
             using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", (int)(scheduled & 3), body)).ConfigureAwait(false);
             long took = Math.Max(1, Stopwatch.GetTimestamp() - scheduled);
             histogram.RecordValue(took);
-            if (s_trace) { int bucket = (int)((scheduled - start) * 10 / Stopwatch.Frequency); if (bucket < s_worst.Length) { long seen; while (took > (seen = Volatile.Read(ref s_worst[bucket])) && Interlocked.CompareExchange(ref s_worst[bucket], took, seen) != seen) { } } }
+            worstPerTick?.Record(scheduled - start, took);
             if (response.Code != ResponseCode.Success)
             {
                 Interlocked.Increment(ref failed);
@@ -136,5 +135,38 @@ internal static partial class SendLatencyProbe
         }
         await Task.WhenAll(lanes);
         return sent / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+}
+
+/// <summary>The worst latency per 100 ms of the open loop, to see when the tail happens.</summary>
+internal sealed class WorstPerTick(int seconds)
+{
+    private const int TicksPerSecond = 10;
+    private readonly long[] _worst = new long[seconds * TicksPerSecond];
+
+    public void Record(long sinceStart, long took)
+    {
+        long tick = sinceStart * TicksPerSecond / Stopwatch.Frequency;
+        if (tick < 0 || tick >= _worst.Length)
+        {
+            return;
+        }
+        ref long slot = ref _worst[tick];
+        long seen;
+        while (took > (seen = Volatile.Read(ref slot)) && Interlocked.CompareExchange(ref slot, took, seen) != seen)
+        {
+        }
+    }
+
+    public void Print(TimeSpan threshold)
+    {
+        long limit = (long)(threshold.TotalSeconds * Stopwatch.Frequency);
+        for (int tick = 0; tick < _worst.Length; tick++)
+        {
+            if (_worst[tick] > limit)
+            {
+                Console.WriteLine($"t={tick / (double)TicksPerSecond:F1}s worst {_worst[tick] * 1000.0 / Stopwatch.Frequency:F1} ms");
+            }
+        }
     }
 }
