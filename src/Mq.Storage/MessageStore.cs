@@ -1,3 +1,4 @@
+using Mq.Storage.Threading;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,6 +40,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     private static readonly TimeSpan DisposeDispatchWait = TimeSpan.FromSeconds(10);
     private FlushService? _flush;
     private ITimer? _checkpointTimer;
+    private ServiceThread? _checkpointService;
     private int _checkpointRunning;
     private IMessageArrivalListener[] _listeners = [];
     private ICommitLogDispatcher[] _dispatchers = [];
@@ -167,7 +169,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
             _commitLog.Refusal = WriteRefusal.SlaveRole;
         }
         _flush = new FlushService(_commitLog, _options, _time, _logger);
-        _checkpointTimer = _time.CreateTimer(static s => ((MessageStore)s!).RunCheckpoint(), this, _options.FlushIntervalConsumeQueue, _options.FlushIntervalConsumeQueue);
+        // The consume-queue, index and checkpoint syncs block for milliseconds each second: a thread of their own.
+        _checkpointService = new ServiceThread("Mq checkpoint", RunCheckpoint);
+        _checkpointTimer = _time.CreateTimer(static s => ((ServiceThread)s!).Wake(), _checkpointService, _options.FlushIntervalConsumeQueue, _options.FlushIntervalConsumeQueue);
         _retention.Start();
     }
 
@@ -310,6 +314,10 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         if (_checkpointTimer is not null)
         {
             await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_checkpointService is not null)
+        {
+            await _checkpointService.StopAsync().ConfigureAwait(false);
         }
         while (Volatile.Read(ref _checkpointRunning) == 1)
         {
