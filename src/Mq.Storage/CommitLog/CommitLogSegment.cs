@@ -41,6 +41,9 @@ internal sealed class CommitLogSegment
 
     public static string FileName(long offset) => offset.ToString("D20", CultureInfo.InvariantCulture);
 
+    /// <summary>Whether the owner closed the segment for deletion (the file goes with the last lease).</summary>
+    public bool IsDestroyed => Volatile.Read(ref _destroyed) == 1;
+
     public bool TryAcquire()
     {
         int current;
