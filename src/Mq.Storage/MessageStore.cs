@@ -170,7 +170,7 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         }
         _flush = new FlushService(_commitLog, _options, _time, _logger);
         // The consume-queue, index and checkpoint syncs block for milliseconds each second: a thread of their own.
-        _checkpointService = new ServiceThread("Mq checkpoint", RunCheckpoint);
+        _checkpointService = new ServiceThread("Mq checkpoint", RunCheckpoint, ex => StoreLog.BackgroundTaskFailed(_logger, "checkpoint", ex));
         _checkpointTimer = _time.CreateTimer(static s => ((ServiceThread)s!).Wake(), _checkpointService, _options.FlushIntervalConsumeQueue, _options.FlushIntervalConsumeQueue);
         _retention.Start();
     }

@@ -4,18 +4,21 @@ namespace Mq.Storage.Threading;
 /// A background job that blocks (flushes, syncs) and so gets a thread of its own, as RocketMQ's
 /// <c>ServiceThread</c>s have: woken by <see cref="Wake"/> (a timer, a request), it runs the work once per
 /// wake-up. On the thread pool the same work held a pool thread for milliseconds at a time, and on a
-/// two-core machine socket continuations and handlers waited behind it. The work handles its own errors.
+/// two-core machine socket continuations and handlers waited behind it. A failing run is reported to
+/// <c>onError</c> and the thread goes on: an exception must not end the process, as it would on a thread.
 /// </summary>
 internal sealed class ServiceThread
 {
     private readonly ThreadSignal _signal = new();
     private readonly Action _work;
+    private readonly Action<Exception> _onError;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
 
-    public ServiceThread(string name, Action work)
+    public ServiceThread(string name, Action work, Action<Exception> onError)
     {
         _work = work;
+        _onError = onError;
         new Thread(Run) { IsBackground = true, Name = name }.Start();
     }
 
@@ -41,7 +44,14 @@ internal sealed class ServiceThread
                 {
                     break;
                 }
-                _work();
+                try
+                {
+                    _work();
+                }
+                catch (Exception ex)
+                {
+                    _onError(ex);
+                }
             }
         }
         finally
