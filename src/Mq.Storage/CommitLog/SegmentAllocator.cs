@@ -7,7 +7,8 @@ namespace Mq.Storage.CommitLog;
 /// <summary>
 /// Creates, sizes and pre-touches the next commit-log segment in the background so the appender never
 /// pays for fresh pages (RocketMQ <c>AllocateMappedFileService</c>). <see cref="Take"/> returns the
-/// prepared segment or, if the background work has not finished, waits for it / creates it inline.
+/// prepared segment (a mapped one at once, even while its warm goes on) or creates it inline when none was
+/// prepared; a file device's warm (zeros written) is waited for.
 /// </summary>
 internal sealed partial class SegmentAllocator : IAsyncDisposable
 {
