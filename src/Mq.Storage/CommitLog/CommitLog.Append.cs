@@ -71,6 +71,7 @@ internal sealed partial class CommitLog
                 segment.LastStoreTimestamp = storeTimestamp;
                 _writePosition = position + size;
                 Volatile.Write(ref _maxOffset, position + size);
+                _allocator.WarmAhead(segment, _writePosition - segment.StartOffset);
             }
             finally
             {
@@ -167,6 +168,7 @@ internal sealed partial class CommitLog
                 segment.LastStoreTimestamp = storeTimestamp;
                 _writePosition = position + size;
                 Volatile.Write(ref _maxOffset, position + size);
+                _allocator.WarmAhead(segment, _writePosition - segment.StartOffset);
             }
             finally
             {
@@ -215,6 +217,7 @@ internal sealed partial class CommitLog
                 segment.LastStoreTimestamp = Now();
                 data = data[chunk..];
                 _writePosition += chunk;
+                _allocator.WarmAhead(segment, _writePosition - segment.StartOffset);
             }
             Volatile.Write(ref _maxOffset, _writePosition);
         }

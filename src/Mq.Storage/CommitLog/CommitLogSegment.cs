@@ -41,6 +41,25 @@ internal sealed class CommitLogSegment
 
     public static string FileName(long offset) => offset.ToString("D20", CultureInfo.InvariantCulture);
 
+    /// <summary>Relative end of the pages queued for warming (the allocator's frontier; read racily by appenders, which only use it to skip a call).</summary>
+    public long WarmRequestedTo { get; set; }
+
+    private long _warmedTo;
+
+    /// <summary>Relative end of the pages the warm has reached.</summary>
+    public long WarmedTo
+    {
+        get => Volatile.Read(ref _warmedTo);
+        set => Volatile.Write(ref _warmedTo, value);
+    }
+
+    /// <summary>Nothing to warm: created inline (warmed already), unwarmed by configuration, or a file device.</summary>
+    public void MarkWarmed()
+    {
+        WarmRequestedTo = Size;
+        WarmedTo = Size;
+    }
+
     /// <summary>Whether the owner closed the segment for deletion (the file goes with the last lease).</summary>
     public bool IsDestroyed => Volatile.Read(ref _destroyed) == 1;
 

@@ -24,8 +24,23 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
     private long _requested = -1;
     private long _lastTaken = -1;
     private CommitLogSegment? _ready;
-    private CommitLogSegment? _warming;
+    private readonly Queue<(CommitLogSegment Segment, long From, long To)> _warmQueue = new();
+    private ServiceThread? _warmer;
     private TaskCompletionSource? _warmDone;
+
+    /// <summary>
+    /// How far ahead of the write position pages are warmed (and how much of a new segment is warmed before it
+    /// counts as prepared). Warming a whole 1 GiB segment up front dirtied that many zero pages, which the
+    /// kernel writes back after 30 s (dirty_expire_centisecs): zeros on disk, and the pages write-protected
+    /// again, so a segment that lived longer than that took the faults anyway (measured: 512 MiB of dirty zeros
+    /// went to disk 36-40 s after a store opened). 256 MiB absorbs about 100 ms of the fastest appends measured
+    /// here (2.5 GB/s; first touch on this machine kind runs at a few hundred MB/s, so the window is the burst
+    /// the warm can get ahead of), and a stream of 9 MB/s or more uses warmed pages before they expire.
+    /// </summary>
+    internal const long WarmWindow = 256L * 1024 * 1024;
+
+    /// <summary>The warm is topped up whenever the write position has eaten this much of the window.</summary>
+    internal const long WarmStep = 16L * 1024 * 1024;
     private volatile bool _stopping;
 
     public SegmentAllocator(string directory, int segmentSize, bool warm, bool writeZeros, ISegmentDeviceProvider provider, ILogger logger)
@@ -51,11 +66,11 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _ready?.StartOffset == startOffset && !ReferenceEquals(_ready, _warming);
+            return _ready is { } ready && ready.StartOffset == startOffset && ready.WarmedTo >= ready.WarmRequestedTo;
         }
     }
 
-    /// <summary>Completes when no background warm is running (tests).</summary>
+    /// <summary>Completes when the warm queue is empty (tests).</summary>
     internal Task Warming => Volatile.Read(ref _warmDone)?.Task ?? Task.CompletedTask;
 
     public CommitLogSegment Take(long startOffset)
@@ -77,10 +92,24 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
     public CommitLogSegment Create(long startOffset)
     {
         var segment = Open(startOffset);
+        if (_warm && segment.IsDirect)
+        {
+            // Inline (nothing was prepared, or this is the first segment): the first window only, the rest
+            // follows the writes (see WarmAhead).
+            long window = Math.Min(WarmWindow, segment.Size);
+            WarmConcurrently(segment, 0, window);
+            if (_writeZeros)
+            {
+                segment.Device.Flush();
+            }
+            segment.WarmRequestedTo = window;
+            return segment;
+        }
         if (_warm)
         {
             Warm(segment, _writeZeros);
         }
+        segment.MarkWarmed();
         return segment;
     }
 
@@ -97,34 +126,23 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Touches every page so the appender never takes a first-touch fault. With
-    /// <paramref name="writeZeros"/> (sync flush) the zeros are also written to disk: fdatasync into
-    /// written blocks is about twice as fast as into fallocated-unwritten ones, which is what a sync-flush
-    /// append waits for. Async flush skips that write: it would double the disk bandwidth per byte stored.
+    /// A file device's warm (mapped segments are warmed by <see cref="WarmConcurrently"/>): with
+    /// <paramref name="writeZeros"/> (sync flush) the zeros are written to disk, because fdatasync into written
+    /// blocks is about twice as fast as into fallocated-unwritten ones, which is what a sync-flush append
+    /// waits for. Async flush skips that write: it would double the disk bandwidth per byte stored.
     /// </summary>
     private static void Warm(CommitLogSegment segment, bool writeZeros)
     {
-        const int Page = 4096;
-        if (segment.IsDirect)
+        if (!writeZeros)
         {
-            var span = segment.Memory.Span;
-            for (int i = 0; i < span.Length; i += Page)
-            {
-                span[i] = 0;
-            }
+            return;
         }
-        else if (writeZeros)
+        var zeros = new byte[Math.Min(1024 * 1024, segment.Size)];
+        for (long offset = 0; offset < segment.Size; offset += zeros.Length)
         {
-            var zeros = new byte[Math.Min(1024 * 1024, segment.Size)];
-            for (long offset = 0; offset < segment.Size; offset += zeros.Length)
-            {
-                segment.Device.Write(offset, zeros.AsSpan(0, (int)Math.Min(zeros.Length, segment.Size - offset)));
-            }
+            segment.Device.Write(offset, zeros.AsSpan(0, (int)Math.Min(zeros.Length, segment.Size - offset)));
         }
-        if (writeZeros)
-        {
-            segment.Device.Flush();
-        }
+        segment.Device.Flush();
     }
 
     private async Task RunAsync()
@@ -163,7 +181,6 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
 
     private void Prepare(long requested)
     {
-        CommitLogSegment segment;
         lock (_lock)
         {
             // A request the appender already satisfied inline must not open (and warm) a live segment again.
@@ -173,7 +190,7 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
             }
             _ready?.Close(delete: true);
             _ready = null;
-            segment = Open(requested);
+            var segment = Open(requested);
             if (!_warm || !segment.IsDirect)
             {
                 // Zeros written through a file device would overwrite appends: that warm stays under the lock,
@@ -182,58 +199,119 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
                 {
                     Warm(segment, _writeZeros);
                 }
+                segment.MarkWarmed();
                 _ready = segment;
                 return;
             }
-            // A mapped segment is offered at once and warmed outside the lock: the warm never changes a byte
-            // (see WarmConcurrently), so an appender that reaches the end of the active segment first takes
-            // this one and writes into it while the warm goes on, instead of waiting for it.
-            segment.TryAcquire();
+            // A mapped segment is offered once its first window is warm, and an appender that comes earlier
+            // takes it at once and writes into it while the warm goes on (the warm never changes a byte).
             _ready = segment;
-            _warming = segment;
-            Volatile.Write(ref _warmDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-        try
-        {
-            // Background work: on a busy machine it should take the cores the appends, sends and replication
-            // leave over, not a share of them (the warm of a segment took a whole core for the better part of
-            // a second here, a latency spike at every rollover).
-            LowerThisThreadsPriority();
-            WarmConcurrently(segment);
-            if (_writeZeros)
-            {
-                segment.Device.Flush();
-            }
-        }
-        finally
-        {
-            segment.Release();
-            lock (_lock)
-            {
-                _warming = null;
-            }
-            _warmDone?.TrySetResult();
+            EnqueueWarm(segment, 0, Math.Min(WarmWindow, segment.Size));
         }
     }
 
     /// <summary>
-    /// Faults every page in for writing without changing a byte: a compare-exchange of 0 with 0 is a locked
-    /// write cycle (the page is mapped writable, as a store would map it) that leaves a non-zero word as it
-    /// is, so a record an appender already wrote there survives. Stops early once the segment is destroyed or
-    /// the allocator stops.
+    /// After a write ending at <paramref name="end"/> (relative to <paramref name="segment"/>): keeps the
+    /// warm <see cref="WarmWindow"/> ahead of it, in steps of <see cref="WarmStep"/>. Called under the commit
+    /// log's write lock; one comparison unless a step is due.
     /// </summary>
-    private void WarmConcurrently(CommitLogSegment segment)
+    public void WarmAhead(CommitLogSegment segment, long end)
+    {
+        if (end + WarmWindow - WarmStep <= segment.WarmRequestedTo || !_warm || !segment.IsDirect)
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            if (!_stopping)
+            {
+                EnqueueWarm(segment, end, Math.Min(segment.Size, end + WarmWindow));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Caller holds <see cref="_lock"/>. Queues the pages from the segment's warm frontier (or from
+    /// <paramref name="notBefore"/>, the written end, for a segment recovery opened) up to <paramref name="to"/>.
+    /// </summary>
+    private void EnqueueWarm(CommitLogSegment segment, long notBefore, long to)
+    {
+        long from = Math.Max(segment.WarmRequestedTo, notBefore);
+        if (to <= from)
+        {
+            return;
+        }
+        segment.WarmRequestedTo = to;
+        _warmQueue.Enqueue((segment, from, to));
+        if (_warmDone is null || _warmDone.Task.IsCompleted)
+        {
+            Volatile.Write(ref _warmDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        (_warmer ??= new ServiceThread("Mq segment warm", WarmQueued, ex => StoreLog.SegmentPreallocationFailed(_logger, -1, ex))).Wake();
+    }
+
+    /// <summary>
+    /// The warm thread's job: runs at low priority (background work should take the cores appends, sends and
+    /// replication leave over, not a share of them: the warm of a segment took a whole core for the better
+    /// part of a second here, a latency spike at every rollover) and walks the queued ranges in order.
+    /// </summary>
+    private void WarmQueued()
+    {
+        LowerThisThreadsPriority();
+        while (true)
+        {
+            (CommitLogSegment Segment, long From, long To) item;
+            lock (_lock)
+            {
+                if (!_warmQueue.TryDequeue(out item))
+                {
+                    _warmDone?.TrySetResult();
+                    return;
+                }
+            }
+            if (!item.Segment.TryAcquire())
+            {
+                continue;
+            }
+            try
+            {
+                WarmConcurrently(item.Segment, item.From, item.To);
+                if (_writeZeros)
+                {
+                    item.Segment.Device.Flush();
+                }
+            }
+            finally
+            {
+                item.Segment.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Faults the pages in for writing without changing a byte: a compare-exchange of 0 with 0 is a locked
+    /// write cycle (the page is mapped writable, as a store would map it) that leaves a non-zero word as it
+    /// is, so a record an appender already wrote there survives. Publishes its progress every 256 KiB; stops
+    /// early once the segment is destroyed or the allocator stops.
+    /// </summary>
+    private void WarmConcurrently(CommitLogSegment segment, long from, long to)
     {
         const int Page = 4096;
+        const int Chunk = 64 * Page;
         var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(segment.Memory.Span);
-        for (int i = 0; i < words.Length; i += Page / sizeof(int))
+        for (long at = from - (from % Page); at < to; at += Page)
         {
-            if ((i & 0xFFFF) == 0 && (_stopping || segment.IsDestroyed))
+            if (at % Chunk == 0)
             {
-                return;
+                if (_stopping || segment.IsDestroyed)
+                {
+                    return;
+                }
+                segment.WarmedTo = at;
             }
-            Interlocked.CompareExchange(ref words[i], 0, 0);
+            Interlocked.CompareExchange(ref words[(int)(at / sizeof(int))], 0, 0);
         }
+        segment.WarmedTo = to;
     }
 
     private static void LowerThisThreadsPriority()
@@ -255,6 +333,15 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
         _stopping = true;
         _signal.Set();
         await _loop.ConfigureAwait(false);
+        ServiceThread? warmer;
+        lock (_lock)
+        {
+            warmer = _warmer;
+        }
+        if (warmer is not null)
+        {
+            await warmer.StopAsync().ConfigureAwait(false);
+        }
         lock (_lock)
         {
             // A prepared but unused segment holds no data; removing it keeps the folder exact.
