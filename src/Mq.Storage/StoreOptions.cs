@@ -58,9 +58,10 @@ public sealed class StoreOptions
     public SegmentDeviceKind DeviceKind { get; set; } = SegmentDeviceKind.Mapped;
 
     /// <summary>
-    /// Pre-touch (zero-fill) and flush each new commit-log segment in the background before it is needed,
-    /// default true (deviation: RocketMQ's <c>warmMapedFileEnable</c> defaults to false, but first touch of
-    /// fresh pages costs 5-20x on the target machines). Risk when off: latency spikes at segment rollover.
+    /// Pre-touch commit-log pages in the background, a window (256 MiB) ahead of the writes and at low
+    /// priority, and with sync flush write them to disk first; default true (deviation: RocketMQ's
+    /// <c>warmMapedFileEnable</c> defaults to false, but first touch of fresh pages costs 5-20x on the target
+    /// machines). Risk when off: appends take the first-touch faults, a latency spike at segment rollover.
     /// </summary>
     public bool WarmMappedFileEnable { get; set; } = true;
 
