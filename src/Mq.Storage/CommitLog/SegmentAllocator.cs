@@ -10,7 +10,7 @@ namespace Mq.Storage.CommitLog;
 /// prepared segment (a mapped one at once, even while its warm goes on) or creates it inline when none was
 /// prepared; a file device's warm (zeros written) is waited for.
 /// </summary>
-internal sealed partial class SegmentAllocator : IAsyncDisposable
+internal sealed class SegmentAllocator : IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly AsyncSignal _signal = new();
@@ -257,7 +257,7 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
     /// </summary>
     private void WarmQueued()
     {
-        LowerThisThreadsPriority();
+        BackgroundPriority.LowerCurrentThread(10);
         while (true)
         {
             (CommitLogSegment Segment, long From, long To) item;
@@ -313,20 +313,6 @@ internal sealed partial class SegmentAllocator : IAsyncDisposable
         }
         segment.WarmedTo = to;
     }
-
-    private static void LowerThisThreadsPriority()
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            // Linux: who = 0 is the calling thread; nice 10 weighs about a tenth of a normal thread.
-            _ = SetPriority(PrioProcess, 0, 10);
-        }
-    }
-
-    private const int PrioProcess = 0;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "setpriority")]
-    private static partial int SetPriority(int which, int who, int priority);
 
     public async ValueTask DisposeAsync()
     {
