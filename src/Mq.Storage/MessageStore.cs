@@ -41,7 +41,6 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     private FlushService? _flush;
     private ITimer? _checkpointTimer;
     private ServiceThread? _checkpointService;
-    private int _checkpointRunning;
     private IMessageArrivalListener[] _listeners = [];
     private ICommitLogDispatcher[] _dispatchers = [];
     private int _disposed;
@@ -169,8 +168,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
             _commitLog.Refusal = WriteRefusal.SlaveRole;
         }
         _flush = new FlushService(_commitLog, _options, _time, _logger);
-        // The consume-queue, index and checkpoint syncs block for milliseconds each second: a thread of their own.
-        _checkpointService = new ServiceThread("Mq checkpoint", RunCheckpoint, ex => StoreLog.BackgroundTaskFailed(_logger, "checkpoint", ex));
+        // The consume-queue, index and checkpoint syncs block for milliseconds each second: a thread of their own,
+        // which also runs them one at a time (a failure is logged and the next tick tries again).
+        _checkpointService = new ServiceThread("Mq checkpoint", FlushQueuesAndCheckpoint, ex => StoreLog.BackgroundTaskFailed(_logger, "checkpoint", ex));
         _checkpointTimer = _time.CreateTimer(static s => ((ServiceThread)s!).Wake(), _checkpointService, _options.FlushIntervalConsumeQueue, _options.FlushIntervalConsumeQueue);
         _retention.Start();
     }
@@ -254,26 +254,6 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         }
     }
 
-    private void RunCheckpoint()
-    {
-        if (Interlocked.Exchange(ref _checkpointRunning, 1) == 1)
-        {
-            return;
-        }
-        try
-        {
-            FlushQueuesAndCheckpoint();
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
-        {
-            StoreLog.BackgroundTaskFailed(_logger, "checkpoint", ex);
-        }
-        finally
-        {
-            Volatile.Write(ref _checkpointRunning, 0);
-        }
-    }
-
     /// <summary>
     /// Records how far recovery can trust: the dispatched offset is captured before consume queues and
     /// index are flushed, so every entry below it is durable when the checkpoint says so.
@@ -318,10 +298,6 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
         if (_checkpointService is not null)
         {
             await _checkpointService.StopAsync().ConfigureAwait(false);
-        }
-        while (Volatile.Read(ref _checkpointRunning) == 1)
-        {
-            await Task.Yield();
         }
         bool flushed = false;
         if (clean && _flush is not null && refusal != WriteRefusal.FlushFailed && !_flush.Failed)

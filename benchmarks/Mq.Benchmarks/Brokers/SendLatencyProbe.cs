@@ -16,7 +16,7 @@ namespace Mq.Benchmarks.Brokers;
 /// Diagnostics: <c>MQ_TRACE=1</c> prints every 100 ms of the open loop whose worst send took over 5 ms (when the
 /// tail happens: a rollover, a flush); <c>MQ_ALLOC=1</c> prints the sampled allocations per send by type.
 /// </summary>
-internal static partial class SendLatencyProbe
+internal static class SendLatencyProbe
 {
     private const int Senders = 50;
 
@@ -66,7 +66,7 @@ internal static partial class SendLatencyProbe
             {
                 inFlight.RemoveAll(static t => t.IsCompleted);
             }
-            PauseBriefly();
+            Mq.Storage.Threading.ShortSleep.Pause();
         }
         await Task.WhenAll(inFlight);
         sampler?.Stop();
@@ -98,22 +98,6 @@ internal static partial class SendLatencyProbe
             }
         }
     }
-
-    /// <summary>usleep(20): about 70 µs with Linux's default timer slack; elsewhere a 1 ms sleep.</summary>
-    private static void PauseBriefly()
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            _ = USleep(20);
-        }
-        else
-        {
-            Thread.Sleep(1);
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "usleep")]
-    private static extern int USleep(uint microseconds);
 
     private static async Task<double> ClosedLoopAsync(RemotingClient client, string address, byte[] body, TimeSpan duration)
     {

@@ -50,7 +50,7 @@ internal sealed partial class CommitLog
     /// <summary>Signalled after every publish; the dispatcher waits on it.</summary>
     public AsyncSignal Appended { get; } = new();
 
-    private ThreadSignal? _eagerFlush;
+    private ServiceThread? _eagerFlush;
     private long _eagerFlushBytes;
 
     /// <summary>
@@ -58,7 +58,7 @@ internal sealed partial class CommitLog
     /// <paramref name="flusher"/> (RocketMQ's put wakes <c>FlushRealTimeService</c>, which flushes once
     /// <c>flushCommitLogLeastPages</c> are dirty). Call before the first append.
     /// </summary>
-    public void WakeFlusherAt(ThreadSignal flusher, long unflushedBytes)
+    public void WakeFlusherAt(ServiceThread flusher, long unflushedBytes)
     {
         _eagerFlushBytes = Math.Max(1, unflushedBytes);
         _eagerFlush = flusher;
@@ -69,7 +69,7 @@ internal sealed partial class CommitLog
     {
         if (_eagerFlush is { } flusher && end - Volatile.Read(ref _flushedOffset) >= _eagerFlushBytes)
         {
-            flusher.Set();
+            flusher.Wake();
         }
     }
 

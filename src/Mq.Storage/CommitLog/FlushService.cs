@@ -26,13 +26,11 @@ internal sealed class FlushService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _timeoutTicks;
-    private readonly ThreadSignal _signal = new();
+    private readonly ServiceThread _service;
     private readonly object _lock = new();
     private readonly List<FlushWaiter> _pending = [];
     private readonly ConcurrentQueue<FlushWaiter> _pool = new();
     private readonly ITimer _timer;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _stopping;
     private volatile bool _failed;
 
     public FlushService(CommitLog commitLog, StoreOptions options, TimeProvider time, ILogger logger)
@@ -46,16 +44,16 @@ internal sealed class FlushService : IAsyncDisposable
             ? options.FlushIntervalCommitLog
             : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, options.SyncFlushTimeout.Ticks / 4));
         bool async = options.FlushDiskType == FlushDiskType.AsyncFlush;
-        if (async && !options.FlushCommitLogTimed)
-        {
-            commitLog.WakeFlusherAt(_signal, (long)options.FlushCommitLogLeastPages * CommitLog.PageSize);
-        }
-        _timer = time.CreateTimer(static s => ((FlushService)s!).OnTimer(), this, period, period);
         _isAsync = async;
         // A thread of its own, as RocketMQ's flush services have: fdatasync and msync block for milliseconds
         // (a full interval's pages, or a slow disk), and on the pool that starved socket continuations and
-        // handlers of a two-core machine.
-        new Thread(Run) { IsBackground = true, Name = "Mq commit-log flush" }.Start();
+        // handlers of a two-core machine. FlushOnce handles its own failures.
+        _service = new ServiceThread("Mq commit-log flush", FlushOnce, ex => StoreLog.FlushFailed(logger, ex));
+        if (async && !options.FlushCommitLogTimed)
+        {
+            commitLog.WakeFlusherAt(_service, (long)options.FlushCommitLogLeastPages * CommitLog.PageSize);
+        }
+        _timer = time.CreateTimer(static s => ((FlushService)s!).OnTimer(), this, period, period);
     }
 
     private readonly bool _isAsync;
@@ -89,7 +87,7 @@ internal sealed class FlushService : IAsyncDisposable
             _pending.Add(waiter);
         }
         waiter.Register(cancellationToken);
-        _signal.Set();
+        _service.Wake();
         return new ValueTask<PutMessageStatus>(waiter, version);
     }
 
@@ -140,52 +138,36 @@ internal sealed class FlushService : IAsyncDisposable
         if (_isAsync)
         {
             Volatile.Write(ref _flushAll, 1);
-            _signal.Set();
+            _service.Wake();
         }
         Complete(long.MinValue, PutMessageStatus.FlushDiskTimeout, timedOutOnly: true);
     }
 
-    private void Run()
+    private void FlushOnce()
     {
+        if (_failed)
+        {
+            return;
+        }
         try
         {
-            Loop();
+            long flushed;
+            lock (_flushLock)
+            {
+                // Appends woke the loop (async flush): whole pages only. The interval, a durability waiter
+                // and sync flush take everything.
+                bool wholePagesOnly = _isAsync && Interlocked.Exchange(ref _flushAll, 0) == 0 && !HasWaiters;
+                flushed = _commitLog.Flush(wholePagesOnly);
+            }
+            Complete(flushed, PutMessageStatus.PutOk, timedOutOnly: false);
         }
-        finally
+        catch (Exception ex)
         {
-            _stopped.TrySetResult();
-        }
-    }
-
-    private void Loop()
-    {
-        while (!_stopping)
-        {
-            _signal.Wait();
-            if (_stopping || _failed)
-            {
-                continue;
-            }
-            try
-            {
-                long flushed;
-                lock (_flushLock)
-                {
-                    // Appends woke the loop (async flush): whole pages only. The interval, a durability waiter
-                    // and sync flush take everything.
-                    bool wholePagesOnly = _isAsync && Interlocked.Exchange(ref _flushAll, 0) == 0 && !HasWaiters;
-                    flushed = _commitLog.Flush(wholePagesOnly);
-                }
-                Complete(flushed, PutMessageStatus.PutOk, timedOutOnly: false);
-            }
-            catch (Exception ex)
-            {
-                // Whatever went wrong, nothing below the target can be called durable.
-                _failed = true;
-                _commitLog.Refusal = WriteRefusal.FlushFailed;
-                StoreLog.FlushFailed(_logger, ex);
-                Complete(long.MaxValue, PutMessageStatus.UnknownError, timedOutOnly: false);
-            }
+            // Whatever went wrong, nothing below the target can be called durable.
+            _failed = true;
+            _commitLog.Refusal = WriteRefusal.FlushFailed;
+            StoreLog.FlushFailed(_logger, ex);
+            Complete(long.MaxValue, PutMessageStatus.UnknownError, timedOutOnly: false);
         }
     }
 
@@ -218,9 +200,7 @@ internal sealed class FlushService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
-        _signal.Set();
-        await _stopped.Task.ConfigureAwait(false);
+        await _service.StopAsync().ConfigureAwait(false);
         await _timer.DisposeAsync().ConfigureAwait(false);
         Complete(long.MaxValue, _failed ? PutMessageStatus.UnknownError : PutMessageStatus.FlushDiskTimeout, timedOutOnly: false);
     }

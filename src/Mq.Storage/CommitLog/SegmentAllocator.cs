@@ -98,18 +98,12 @@ internal sealed class SegmentAllocator : IAsyncDisposable
             // follows the writes (see WarmAhead).
             long window = Math.Min(WarmWindow, segment.Size);
             WarmConcurrently(segment, 0, window);
-            if (_writeZeros)
-            {
-                segment.Device.Flush();
-            }
             segment.WarmRequestedTo = window;
-            return segment;
         }
-        if (_warm)
+        else
         {
-            Warm(segment, _writeZeros);
+            WarmFileDevice(segment);
         }
-        segment.MarkWarmed();
         return segment;
     }
 
@@ -126,23 +120,23 @@ internal sealed class SegmentAllocator : IAsyncDisposable
     }
 
     /// <summary>
-    /// A file device's warm (mapped segments are warmed by <see cref="WarmConcurrently"/>): with
-    /// <paramref name="writeZeros"/> (sync flush) the zeros are written to disk, because fdatasync into written
-    /// blocks is about twice as fast as into fallocated-unwritten ones, which is what a sync-flush append
-    /// waits for. Async flush skips that write: it would double the disk bandwidth per byte stored.
+    /// The warm of a segment that is not mapped (or not warmed at all), done before anyone writes to it:
+    /// under sync flush the zeros are written to disk, because fdatasync into written blocks is about twice
+    /// as fast as into fallocated-unwritten ones, which is what a sync-flush append waits for. Async flush
+    /// skips that write: it would double the disk bandwidth per byte stored.
     /// </summary>
-    private static void Warm(CommitLogSegment segment, bool writeZeros)
+    private void WarmFileDevice(CommitLogSegment segment)
     {
-        if (!writeZeros)
+        if (_warm && _writeZeros)
         {
-            return;
+            var zeros = new byte[Math.Min(1024 * 1024, segment.Size)];
+            for (long offset = 0; offset < segment.Size; offset += zeros.Length)
+            {
+                segment.Device.Write(offset, zeros.AsSpan(0, (int)Math.Min(zeros.Length, segment.Size - offset)));
+            }
+            segment.Device.Flush();
         }
-        var zeros = new byte[Math.Min(1024 * 1024, segment.Size)];
-        for (long offset = 0; offset < segment.Size; offset += zeros.Length)
-        {
-            segment.Device.Write(offset, zeros.AsSpan(0, (int)Math.Min(zeros.Length, segment.Size - offset)));
-        }
-        segment.Device.Flush();
+        segment.MarkWarmed();
     }
 
     private async Task RunAsync()
@@ -195,11 +189,7 @@ internal sealed class SegmentAllocator : IAsyncDisposable
             {
                 // Zeros written through a file device would overwrite appends: that warm stays under the lock,
                 // so a Take waits for it.
-                if (_warm)
-                {
-                    Warm(segment, _writeZeros);
-                }
-                segment.MarkWarmed();
+                WarmFileDevice(segment);
                 _ready = segment;
                 return;
             }
@@ -276,10 +266,6 @@ internal sealed class SegmentAllocator : IAsyncDisposable
             try
             {
                 WarmConcurrently(item.Segment, item.From, item.To);
-                if (_writeZeros)
-                {
-                    item.Segment.Device.Flush();
-                }
             }
             finally
             {
@@ -292,7 +278,7 @@ internal sealed class SegmentAllocator : IAsyncDisposable
     /// Faults the pages in for writing without changing a byte: a compare-exchange of 0 with 0 is a locked
     /// write cycle (the page is mapped writable, as a store would map it) that leaves a non-zero word as it
     /// is, so a record an appender already wrote there survives. Publishes its progress every 256 KiB; stops
-    /// early once the segment is destroyed or the allocator stops.
+    /// early once the segment is destroyed or the allocator stops. Under sync flush it then syncs the file.
     /// </summary>
     private void WarmConcurrently(CommitLogSegment segment, long from, long to)
     {
@@ -310,6 +296,11 @@ internal sealed class SegmentAllocator : IAsyncDisposable
                 segment.WarmedTo = at;
             }
             Interlocked.CompareExchange(ref words[(int)(at / sizeof(int))], 0, 0);
+        }
+        if (_writeZeros)
+        {
+            // Sync flush: the touched zeros go to disk too (see WarmFileDevice for why).
+            segment.Device.Flush();
         }
         segment.WarmedTo = to;
     }
