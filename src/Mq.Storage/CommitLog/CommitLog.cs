@@ -19,6 +19,7 @@ internal sealed partial class CommitLog
     private readonly int _maxMessageSize;
     private readonly ISegmentDeviceProvider _provider;
     private readonly TimeProvider _time;
+    private readonly bool _systemTime;
     private readonly ILogger _logger;
     private readonly SegmentAllocator _allocator;
     private readonly Dictionary<QueueKey, StrongBox<long>> _queueOffsets = [];
@@ -43,6 +44,7 @@ internal sealed partial class CommitLog
         _busyTimeoutMs = (long)options.OsPageCacheBusyTimeout.TotalMilliseconds;
         _provider = provider;
         _time = time;
+        _systemTime = ReferenceEquals(time, TimeProvider.System);
         _logger = logger;
         _allocator = new SegmentAllocator(_directory, _segmentSize, options.WarmMappedFileEnable, options.FlushDiskType == FlushDiskType.SyncFlush, provider, logger);
     }
@@ -107,7 +109,11 @@ internal sealed partial class CommitLog
     }
 
     /// <summary>Current store time in ms.</summary>
-    public long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    public long Now() => _systemTime
+        // Every append reads the clock under the write lock; the system clock's direct read skips the
+        // provider's virtual call and DateTimeOffset conversion (a few ns of a ~30 ns read here).
+        ? (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond
+        : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Seeds the next queue offset of a queue (recovery) unless it is already further.</summary>
     public void SeedQueueOffset(string topic, int queueId, long nextOffset)

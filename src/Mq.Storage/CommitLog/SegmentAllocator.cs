@@ -207,7 +207,10 @@ internal sealed class SegmentAllocator : IAsyncDisposable
     /// </summary>
     public void WarmAhead(CommitLogSegment segment, long end)
     {
-        if (end + WarmWindow - WarmStep <= segment.WarmRequestedTo || !_warm || !segment.IsDirect)
+        long requested = segment.WarmRequestedTo;
+        // A window clamped at the segment's end never moves again: without the second test every append in
+        // the segment's last window would take the allocator lock for nothing.
+        if (end + WarmWindow - WarmStep <= requested || requested >= segment.Size || !_warm || !segment.IsDirect)
         {
             return;
         }
