@@ -43,5 +43,10 @@ public sealed partial class Broker
     }
 
     /// <summary>Stops delay delivery and writes its final progress (after <see cref="Stopping"/> was cancelled).</summary>
-    private Task StopDeliveryAsync() => Schedule.StopAsync();
+    private async Task StopDeliveryAsync()
+    {
+        await Schedule.StopAsync().ConfigureAwait(false);
+        // A full disk keeps the previous file (replaced atomically) and must not stop the broker from closing its store.
+        PersistAtStop("persist delay progress at stop", static b => b.Schedule.Persist());
+    }
 }

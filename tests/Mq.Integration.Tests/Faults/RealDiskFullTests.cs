@@ -137,6 +137,51 @@ public sealed class RealDiskFullTests
         }
     }
 
+    [Test]
+    public async Task A_broker_stopped_on_a_full_volume_closes_cleanly_and_keeps_what_it_stored()
+    {
+        string store = Path.Combine(_mount, "store");
+        var disk = new SettableDiskSpaceProbe { Ratio = 0.10 };
+        BrokerOptions options = BrokerHarness.Options(store, o =>
+        {
+            o.MappedFileSizeCommitLog = 1024 * 1024;
+            o.MappedFileSizeConsumeQueue = 20 * 4000;
+            o.MaxMessageSize = 64 * 1024;
+            o.MaxIndexNum = 8000;
+        });
+        Broker broker = await Broker.StartWithStoreServicesAsync(options, null, null, null, disk, CancellationToken.None);
+        var acknowledged = new List<string>();
+        try
+        {
+            await using (var client = new BrokerTestClient(broker.Address))
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    string body = "kept-" + i.ToString(CultureInfo.InvariantCulture);
+                    Assert.That(await SendAsync(client, body), Is.EqualTo((ResponseCode.Success, (string?)null)));
+                    acknowledged.Add(body);
+                }
+                Assert.That(await ReadAllAsync(broker, client), Is.EqualTo(acknowledged));
+            }
+
+            // The stop writes every config file (topics, groups, offsets, delay progress): none has room now.
+            string ballast = Path.Combine(_mount, "ballast");
+            Fill(ballast);
+            Assert.That(async () => await broker.DisposeAsync(), Throws.Nothing);
+            File.Delete(ballast);
+
+            broker = await Broker.StartWithStoreServicesAsync(options, null, null, null, disk, CancellationToken.None);
+            await using (var client = new BrokerTestClient(broker.Address))
+            {
+                Assert.That(await ReadAllAsync(broker, client), Is.EqualTo(acknowledged), "nothing acknowledged was lost");
+            }
+        }
+        finally
+        {
+            await broker.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// The store writes segments through a mapping: that is only safe on a full volume if their blocks were reserved
     /// when the files were created (otherwise a write would fault). Checks the allocated blocks of each segment.

@@ -81,7 +81,7 @@ internal sealed partial class ScheduleMessageService : IMessageArrivalListener
         }
     }
 
-    /// <summary>Waits for the loops (after <c>stopping</c> was cancelled) and writes the final progress.</summary>
+    /// <summary>Waits for the loops (after <c>stopping</c> was cancelled); the broker then writes the final progress.</summary>
     public async Task StopAsync()
     {
         foreach (Storage.Threading.AsyncSignal arrival in _arrivals)
@@ -93,7 +93,6 @@ internal sealed partial class ScheduleMessageService : IMessageArrivalListener
             await loop.ConfigureAwait(false);
         }
         _listener?.Dispose();
-        Persist();
     }
 
     /// <summary>The progress table (GET_ALL_DELAY_OFFSET and the file).</summary>
