@@ -42,7 +42,7 @@ internal static class FrameCodec
         {
             return false;
         }
-        var candidate = new RemotingCommand();
+        var candidate = RemotingCommand.Rent();
         try
         {
             TryParse(ref buffer, candidate, maxFrameLength, cache);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Mq.Protocol;
 
@@ -8,6 +10,10 @@ namespace Mq.Protocol;
 /// point into it); an outgoing command owns its extFields buffer and, if given, the body's owner.
 /// <see cref="Dispose"/> returns everything to the pools; the transport disposes commands it sends
 /// and requests once their handler completes, so copy what must outlive them or <see cref="Retain"/>.
+/// Commands are pooled: the last <see cref="Dispose"/> hands the object (with its extFields and their
+/// entry table) back for the next frame, so a request/response round trip allocates no command objects
+/// in steady state. Touching a command after its last <see cref="Dispose"/> is therefore a defect, as it
+/// is for a buffer returned to <see cref="ArrayPool{T}"/>.
 /// </summary>
 internal sealed class RemotingCommand : IDisposable
 {
@@ -24,6 +30,14 @@ internal sealed class RemotingCommand : IDisposable
     private int _bodySegmentsLength;
     private Utf8StringCache? _cache;
     private int _references = 1;
+
+    /// <summary>
+    /// Enough for every command alive at once under heavy load (requests in flight, queued answers,
+    /// suspended pulls) on a few connections; beyond it disposed commands are left to the GC.
+    /// </summary>
+    private const int MaxPooled = 1024;
+    private static readonly ConcurrentQueue<RemotingCommand> Pool = new();
+    private static int _pooled;
 
     /// <summary>Request code, or response code in a response.</summary>
     public int Code { get; set; }
@@ -85,8 +99,13 @@ internal sealed class RemotingCommand : IDisposable
     }
 
     /// <summary>A request with our language and version, to be sent with <paramref name="serializeType"/>.</summary>
-    public static RemotingCommand CreateRequest(int code, SerializeType serializeType = SerializeType.Json) =>
-        new() { Code = code, SerializeType = serializeType };
+    public static RemotingCommand CreateRequest(int code, SerializeType serializeType = SerializeType.Json)
+    {
+        RemotingCommand command = Rent();
+        command.Code = code;
+        command.SerializeType = serializeType;
+        return command;
+    }
 
     /// <summary>A request whose extFields are encoded from <paramref name="header"/>.</summary>
     public static RemotingCommand CreateRequest(int code, ICommandHeader header, SerializeType serializeType = SerializeType.Json)
@@ -103,8 +122,28 @@ internal sealed class RemotingCommand : IDisposable
         CreateResponse(request.Opaque, request.SerializeType, code, remark);
 
     /// <summary>A response for a request known by its opaque and serialisation (answering later).</summary>
-    public static RemotingCommand CreateResponse(int opaque, SerializeType serializeType, int code, string? remark = null) =>
-        new() { Code = code, Opaque = opaque, SerializeType = serializeType, Flag = ResponseFlag, Remark = remark };
+    public static RemotingCommand CreateResponse(int opaque, SerializeType serializeType, int code, string? remark = null)
+    {
+        RemotingCommand command = Rent();
+        command.Code = code;
+        command.Opaque = opaque;
+        command.SerializeType = serializeType;
+        command.Flag = ResponseFlag;
+        command.Remark = remark;
+        return command;
+    }
+
+    /// <summary>An empty command (our language and version, JSON), from the pool when one is there.</summary>
+    internal static RemotingCommand Rent()
+    {
+        if (Pool.TryDequeue(out RemotingCommand? command))
+        {
+            Interlocked.Decrement(ref _pooled);
+            command._references = 1;
+            return command;
+        }
+        return new RemotingCommand();
+    }
 
     /// <summary>Marks this command as a response.</summary>
     public void MarkResponse() => Flag |= ResponseFlag;
@@ -164,6 +203,11 @@ internal sealed class RemotingCommand : IDisposable
         Flag = 0;
         Remark = null;
         SerializeType = SerializeType.Json;
+        _cache = null;
+        if (_extFields is not null)
+        {
+            _extFields.Cache = null;
+        }
     }
 
     /// <summary>
@@ -181,11 +225,25 @@ internal sealed class RemotingCommand : IDisposable
     /// <summary>Releases one reference; the last one returns every pooled buffer.</summary>
     public void Dispose()
     {
-        if (Interlocked.Decrement(ref _references) > 0)
+        int left = Interlocked.Decrement(ref _references);
+        if (left > 0)
         {
             return;
         }
+        if (left < 0)
+        {
+            // A second Dispose of the last reference: the object may already serve another frame, so
+            // it must not be reset or pooled twice.
+            Debug.Fail("RemotingCommand disposed more often than retained");
+            return;
+        }
         Reset();
+        if (Interlocked.Increment(ref _pooled) <= MaxPooled)
+        {
+            Pool.Enqueue(this);
+            return;
+        }
+        Interlocked.Decrement(ref _pooled);
         _extFields?.Dispose();
     }
 

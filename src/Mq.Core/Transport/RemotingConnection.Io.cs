@@ -160,7 +160,7 @@ internal sealed partial class RemotingConnection
             return false;
         }
         _partialFrame = null; // the command owns it from here
-        var command = new RemotingCommand();
+        var command = RemotingCommand.Rent();
         try
         {
             FrameCodec.DecodeRented(frame, _partialTotal, command, _peer.StringCache);
@@ -343,9 +343,10 @@ internal sealed partial class RemotingConnection
             _peer.Logger.ConnectionError(ex, Id);
         }
         var closed = new RemotingSendException("connection to " + RemoteAddress + " closed before the response arrived", RemoteAddress);
-        foreach (KeyValuePair<int, PendingRequest> entry in _pending)
+        foreach (PendingRequest pending in _pending.RemoveAll())
         {
-            Fail(entry.Value, closed);
+            pending.Registration.Unregister();
+            pending.TrySetException(closed);
         }
         SignalWritable(); // a receive loop paused by back-pressure ends
         _closedSource.Cancel();

@@ -21,7 +21,7 @@ internal sealed partial class RemotingConnection
     private readonly ITransportConnection _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
-    private readonly ConcurrentDictionary<int, PendingRequest> _pending = new();
+    private readonly PendingTable _pending = new();
     private readonly ConcurrentQueue<RemotingCommand> _sendQueue = new();
     private readonly CancellationTokenSource _closedSource = new();
     private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -124,7 +124,7 @@ internal sealed partial class RemotingConnection
         request.Opaque = opaque;
         request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
         var pending = new PendingRequest(this, opaque, request.Code, timeout ?? _peer.Options.RequestTimeout);
-        _pending[opaque] = pending;
+        _pending.Add(pending);
         if (cancellationToken.CanBeCanceled)
         {
             pending.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingRequest)state!).Connection.CancelPending((PendingRequest)state!, token), pending);
@@ -226,28 +226,25 @@ internal sealed partial class RemotingConnection
     /// <summary>Fails requests whose deadline has passed; called by the peer's timeout scan.</summary>
     internal void ScanTimeouts(long now)
     {
-        if (_pending.IsEmpty)
+        List<PendingRequest>? expired = _pending.RemoveExpired(now);
+        if (expired is null)
         {
             return;
         }
-        foreach (KeyValuePair<int, PendingRequest> entry in _pending)
+        foreach (PendingRequest pending in expired)
         {
-            PendingRequest pending = entry.Value;
-            if (now >= pending.Deadline && _pending.TryRemove(entry))
-            {
-                pending.Registration.Unregister();
-                _peer.Logger.RequestTimedOut(pending.Code, pending.Opaque, RemoteAddress);
-                pending.TrySetException(new RemotingTimeoutException(
-                    "wait response on the channel <" + RemoteAddress + "> timeout, " + ((long)pending.Timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "(ms)",
-                    RemoteAddress,
-                    pending.Timeout));
-            }
+            pending.Registration.Unregister();
+            _peer.Logger.RequestTimedOut(pending.Code, pending.Opaque, RemoteAddress);
+            pending.TrySetException(new RemotingTimeoutException(
+                "wait response on the channel <" + RemoteAddress + "> timeout, " + ((long)pending.Timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "(ms)",
+                RemoteAddress,
+                pending.Timeout));
         }
     }
 
     private void CancelPending(PendingRequest pending, CancellationToken token)
     {
-        if (_pending.TryRemove(new KeyValuePair<int, PendingRequest>(pending.Opaque, pending)))
+        if (_pending.TryRemove(pending))
         {
             pending.TrySetCanceled(token);
         }
@@ -255,7 +252,7 @@ internal sealed partial class RemotingConnection
 
     private void Fail(PendingRequest pending, Exception error)
     {
-        if (_pending.TryRemove(new KeyValuePair<int, PendingRequest>(pending.Opaque, pending)))
+        if (_pending.TryRemove(pending))
         {
             pending.Registration.Unregister();
             pending.TrySetException(error);
@@ -264,7 +261,7 @@ internal sealed partial class RemotingConnection
 
     private void FailOpaque(int opaque, Exception error)
     {
-        if (_pending.TryGetValue(opaque, out PendingRequest? pending))
+        if (_pending.TryGet(opaque, out PendingRequest? pending))
         {
             Fail(pending, error);
         }
