@@ -5,7 +5,8 @@ namespace Mq.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --filter '*'</c>;
-/// add <c>--smoke</c> to run every selected benchmark once (what CI does); <c>--send-latency</c> runs the
+/// add <c>--smoke</c> to run every selected benchmark once (what CI does), <c>--inline-sockets</c> to run
+/// each one with the runtime's default and with inline socket completions side by side; <c>--send-latency</c> runs the
 /// open-loop send latency probe instead (see <see cref="Brokers.SendLatencyProbe"/>), <c>--cold-start</c>
 /// the first-cluster start-to-first-send probe (see <see cref="EndToEnd.ColdStartProbe"/>).
 /// </summary>
@@ -23,8 +24,9 @@ public static class Program
             return EndToEnd.ColdStartProbe.RunAsync().GetAwaiter().GetResult();
         }
         bool smoke = Array.IndexOf(args, "--smoke") >= 0;
-        string[] rest = Array.FindAll(args, static a => a != "--smoke");
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, BenchmarkConfig.Create(smoke));
+        bool inlineSockets = Array.IndexOf(args, "--inline-sockets") >= 0;
+        string[] rest = Array.FindAll(args, static a => a is not "--smoke" and not "--inline-sockets");
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, BenchmarkConfig.Create(smoke, inlineSockets));
         return 0;
     }
 }
