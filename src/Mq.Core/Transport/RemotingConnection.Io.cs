@@ -75,11 +75,9 @@ internal sealed partial class RemotingConnection
                 finally
                 {
                     _batchingThread = 0;
+                    CompleteResponses();
                 }
-                if (!_sendQueue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
-                {
-                    Drain();
-                }
+                FlushQueued();
                 if (paused)
                 {
                     _input.AdvanceTo(buffer.Start); // the frames left are read again once answers drain
@@ -184,16 +182,79 @@ internal sealed partial class RemotingConnection
         if (_pending.TryRemove(command.Opaque, out PendingRequest? pending))
         {
             pending.Registration.Unregister();
-            if (pending.TrySetResult(command))
-            {
-                return;
-            }
+            (_responses ??= RentResponseBatch()).Add(pending, command);
+            return;
         }
         else
         {
             _peer.Logger.UnmatchedResponse(command.Opaque, RemoteAddress);
         }
         command.Dispose();
+    }
+
+    /// <summary>Hands the responses of this read to a pool thread (see <see cref="ResponseBatch"/>).</summary>
+    private void CompleteResponses()
+    {
+        ResponseBatch? batch = _responses;
+        if (batch is not null)
+        {
+            _responses = null;
+            lock (_runningBatches)
+            {
+                _runningBatches.Add(batch);
+            }
+            batch.Start();
+        }
+    }
+
+    private ResponseBatch RentResponseBatch() => Interlocked.Exchange(ref _spareResponses, null) ?? new ResponseBatch(this);
+
+    /// <summary>A batch has completed every response: write what its continuations sent; keep it for the next read.</summary>
+    internal void OnResponseBatchDone(ResponseBatch batch)
+    {
+        bool reusable;
+        lock (_runningBatches)
+        {
+            _runningBatches.Remove(batch);
+            reusable = batch.Recycle();
+        }
+        if (reusable)
+        {
+            Interlocked.CompareExchange(ref _spareResponses, batch, null);
+        }
+        FlushQueued();
+    }
+
+    /// <summary>A thread left a batch that another thread still finishes: write what it deferred.</summary>
+    internal void OnResponseBatchLeft() => FlushQueued();
+
+    /// <summary>The scan's part: a batch whose continuation blocks gets another thread for the rest.</summary>
+    private void RescueStalledBatches()
+    {
+        lock (_runningBatches)
+        {
+            if (_runningBatches.Count == 0)
+            {
+                return;
+            }
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (ResponseBatch batch in _runningBatches)
+            {
+                if (batch.RescueIfStalled(now))
+                {
+                    _peer.Logger.ResponseBatchStalled(RemoteAddress, ResponseBatch.StallMilliseconds);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes queued frames unless a writer is already at it.</summary>
+    private void FlushQueued()
+    {
+        if (!_sendQueue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            Drain();
+        }
     }
 
     /// <summary>Writes every queued frame, flushes once, repeats while more arrive; holds the writer flag.</summary>
@@ -346,7 +407,7 @@ internal sealed partial class RemotingConnection
         foreach (PendingRequest pending in _pending.RemoveAll())
         {
             pending.Registration.Unregister();
-            pending.TrySetException(closed);
+            pending.FailLater(closed);
         }
         SignalWritable(); // a receive loop paused by back-pressure ends
         _closedSource.Cancel();

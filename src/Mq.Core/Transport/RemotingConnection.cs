@@ -42,6 +42,9 @@ internal sealed partial class RemotingConnection
     private volatile bool _flushPending;
     private TaskCompletionSource? _writableWaiter;
     private long _lastActivity = Environment.TickCount64;
+    private ResponseBatch? _responses;
+    private ResponseBatch? _spareResponses;
+    private readonly List<ResponseBatch> _runningBatches = [];
 
     /// <param name="peer">The owning server or client.</param>
     /// <param name="transport">The byte stream.</param>
@@ -170,9 +173,9 @@ internal sealed partial class RemotingConnection
         }
         Interlocked.Add(ref _queuedBytes, QueueWeight(command));
         _sendQueue.Enqueue(command);
-        if (_batchingThread == Environment.CurrentManagedThreadId)
+        if (_batchingThread == Environment.CurrentManagedThreadId || ResponseBatch.MayDefer(this))
         {
-            return true; // the receive loop flushes its batch when it has dispatched every frame
+            return true; // the receive loop or the response batch running here flushes when it is done
         }
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
@@ -226,6 +229,10 @@ internal sealed partial class RemotingConnection
     /// <summary>Fails requests whose deadline has passed; called by the peer's timeout scan.</summary>
     internal void ScanTimeouts(long now)
     {
+        // A response batch whose continuation blocks: another thread takes the rest, and what the batch deferred
+        // before it blocked goes out (see ResponseBatch).
+        RescueStalledBatches();
+        FlushQueued();
         List<PendingRequest>? expired = _pending.RemoveExpired(now);
         if (expired is null)
         {
@@ -235,7 +242,7 @@ internal sealed partial class RemotingConnection
         {
             pending.Registration.Unregister();
             _peer.Logger.RequestTimedOut(pending.Code, pending.Opaque, RemoteAddress);
-            pending.TrySetException(new RemotingTimeoutException(
+            pending.FailLater(new RemotingTimeoutException(
                 "wait response on the channel <" + RemoteAddress + "> timeout, " + ((long)pending.Timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "(ms)",
                 RemoteAddress,
                 pending.Timeout));
@@ -246,7 +253,7 @@ internal sealed partial class RemotingConnection
     {
         if (_pending.TryRemove(pending))
         {
-            pending.TrySetCanceled(token);
+            pending.CancelLater(token);
         }
     }
 
@@ -255,7 +262,7 @@ internal sealed partial class RemotingConnection
         if (_pending.TryRemove(pending))
         {
             pending.Registration.Unregister();
-            pending.TrySetException(error);
+            pending.FailLater(error);
         }
     }
 

@@ -52,4 +52,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 315, Level = LogLevel.Information, Message = "Connection {ConnectionId} with {RemoteAddress} was idle for {IdleMillis} ms and is closed")]
     public static partial void IdleClosed(this ILogger logger, string connectionId, string remoteAddress, long idleMillis);
+
+    [LoggerMessage(EventId = 316, Level = LogLevel.Warning, Message = "Code awaiting a response from {RemoteAddress} held its thread for over {StallMillis} ms; another thread completes the responses read with it. Do not block in continuations.")]
+    public static partial void ResponseBatchStalled(this ILogger logger, string remoteAddress, int stallMillis);
 }
