@@ -81,6 +81,49 @@ public sealed class ClientRoundTripTests
     }
 
     [Test]
+    public async Task A_synchronous_handler_consumes_the_messages_of_one_pull_concurrently()
+    {
+        const int Parallel = 4;
+        using var dir = new TempDirectory();
+        NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        // One queue: the messages arrive in one pull response, handed to the handler from one pull loop.
+        Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
+        {
+            o.NamesrvAddr = [ns.Address];
+            o.DefaultTopicQueueNums = 1;
+        });
+        await using (ns)
+        await using (broker)
+        {
+            await using var producer = new Producer(ProducerOptionsFor(ns));
+            await producer.StartAsync();
+            for (int i = 0; i < Parallel; i++)
+            {
+                Assert.That((await producer.SendAsync(new Message("SyncHandler", Encoding.UTF8.GetBytes("m" + i)))).Status, Is.EqualTo(SendStatus.SendOk));
+            }
+
+            // A blocking handler that only returns once all four are inside it at the same time.
+            using var allInside = new CountdownEvent(Parallel);
+            int together = 0;
+            var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            ConsumerOptions options = ConsumerOptionsFor(ns, "CG_SYNC", "SyncHandler");
+            options.ConsumeParallelism = Parallel;
+            await using var consumer = new PushConsumer(options, (message, _, _) =>
+            {
+                allInside.Signal();
+                if (allInside.Wait(TimeSpan.FromSeconds(20)) && Interlocked.Increment(ref together) == Parallel)
+                {
+                    allDone.TrySetResult();
+                }
+                return ValueTask.FromResult(ConsumeResult.Success);
+            });
+            await consumer.StartAsync();
+            await Task.WhenAny(allDone.Task, Task.Delay(TimeSpan.FromSeconds(40)));
+            Assert.That(Volatile.Read(ref together), Is.EqualTo(Parallel), "the handlers ran side by side, not one after another on the pull loop");
+        }
+    }
+
+    [Test]
     public async Task Many_sends_in_flight_and_large_bodies_are_compressed_and_inflated()
     {
         using var dir = new TempDirectory();

@@ -134,6 +134,10 @@ public sealed partial class PushConsumer
 
     private async Task ConsumeAsync(ProcessQueue processQueue, ReceivedMessage message)
     {
+        // The handler runs on a pool thread of its own (Java's consumeExecutor), never inline in the pull loop:
+        // that runs on the thread completing the pull response, and a synchronous handler would otherwise
+        // consume the pulled messages one by one there and hold up the other responses read with it.
+        await Task.Yield();
         await _consumeSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
