@@ -75,16 +75,7 @@ public sealed class RealDiskFullTests
     [Test]
     public async Task SegmentPreallocationHitsEnospc_TheSendFailsCleanly_AndResumesWhenSpaceReturns()
     {
-        string store = Path.Combine(_mount, "store");
-        var disk = new SettableDiskSpaceProbe { Ratio = 0.10 };
-        BrokerOptions options = BrokerHarness.Options(store, o =>
-        {
-            o.MappedFileSizeCommitLog = 1024 * 1024;
-            o.MappedFileSizeConsumeQueue = 20 * 4000;
-            o.MaxMessageSize = 64 * 1024;
-            o.MaxIndexNum = 8000;
-            o.DeviceKind = Storage.Devices.SegmentDeviceKind.Mapped;
-        });
+        (string store, BrokerOptions options, SettableDiskSpaceProbe disk) = SmallStore();
         Broker broker = await Broker.StartWithStoreServicesAsync(options, null, null, null, disk, CancellationToken.None);
         var acknowledged = new List<string>();
         try
@@ -140,15 +131,7 @@ public sealed class RealDiskFullTests
     [Test]
     public async Task A_broker_stopped_on_a_full_volume_closes_cleanly_and_keeps_what_it_stored()
     {
-        string store = Path.Combine(_mount, "store");
-        var disk = new SettableDiskSpaceProbe { Ratio = 0.10 };
-        BrokerOptions options = BrokerHarness.Options(store, o =>
-        {
-            o.MappedFileSizeCommitLog = 1024 * 1024;
-            o.MappedFileSizeConsumeQueue = 20 * 4000;
-            o.MaxMessageSize = 64 * 1024;
-            o.MaxIndexNum = 8000;
-        });
+        (_, BrokerOptions options, SettableDiskSpaceProbe disk) = SmallStore();
         Broker broker = await Broker.StartWithStoreServicesAsync(options, null, null, null, disk, CancellationToken.None);
         var acknowledged = new List<string>();
         try
@@ -180,6 +163,24 @@ public sealed class RealDiskFullTests
         {
             await broker.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// A mapped store sized for the 4 MiB volume (1 MiB segments); the disk probe is pinned low so that the
+    /// real ENOSPC is reached before the usage check would refuse writes.
+    /// </summary>
+    private (string Store, BrokerOptions Options, SettableDiskSpaceProbe Disk) SmallStore()
+    {
+        string store = Path.Combine(_mount, "store");
+        BrokerOptions options = BrokerHarness.Options(store, o =>
+        {
+            o.MappedFileSizeCommitLog = 1024 * 1024;
+            o.MappedFileSizeConsumeQueue = 20 * 4000;
+            o.MaxMessageSize = 64 * 1024;
+            o.MaxIndexNum = 8000;
+            o.DeviceKind = Storage.Devices.SegmentDeviceKind.Mapped;
+        });
+        return (store, options, new SettableDiskSpaceProbe { Ratio = 0.10 });
     }
 
     /// <summary>
