@@ -207,7 +207,18 @@ internal sealed partial class RemotingConnection
         }
     }
 
-    private ResponseBatch RentResponseBatch() => Interlocked.Exchange(ref _spareResponses, null) ?? new ResponseBatch(this);
+    private ResponseBatch RentResponseBatch()
+    {
+        ResponseBatch?[] spares = _spareResponses;
+        for (int i = 0; i < spares.Length; i++)
+        {
+            if (Interlocked.Exchange(ref spares[i], null) is { } spare)
+            {
+                return spare;
+            }
+        }
+        return new ResponseBatch(this);
+    }
 
     /// <summary>A batch has completed every response: write what its continuations sent; keep it for the next read.</summary>
     internal void OnResponseBatchDone(ResponseBatch batch)
@@ -220,7 +231,10 @@ internal sealed partial class RemotingConnection
         }
         if (reusable)
         {
-            Interlocked.CompareExchange(ref _spareResponses, batch, null);
+            ResponseBatch?[] spares = _spareResponses;
+            for (int i = 0; i < spares.Length && Interlocked.CompareExchange(ref spares[i], batch, null) is not null; i++)
+            {
+            }
         }
         FlushQueued();
     }

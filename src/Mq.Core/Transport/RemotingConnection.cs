@@ -43,7 +43,8 @@ internal sealed partial class RemotingConnection
     private TaskCompletionSource? _writableWaiter;
     private long _lastActivity = Environment.TickCount64;
     private ResponseBatch? _responses;
-    private ResponseBatch? _spareResponses;
+    // Under load several batches run at once (one per read while the previous ones still complete): a few spares.
+    private readonly ResponseBatch?[] _spareResponses = new ResponseBatch?[4];
     private readonly List<ResponseBatch> _runningBatches = [];
 
     /// <param name="peer">The owning server or client.</param>
