@@ -66,47 +66,100 @@ public sealed partial class Producer
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendResult?> SendKernelWithRetriesAsync(OutgoingMessage message, MessageQueue? fixedQueue, bool oneway, CancellationToken cancellationToken)
+    private async ValueTask<SendResult?> SendKernelWithRetriesAsync(OutgoingMessage message, MessageQueue? fixedQueue, bool oneway, CancellationToken cancellationToken, bool releaseMessage = false)
     {
-        TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
-        int attempts = fixedQueue is not null || oneway ? 1 : 1 + Options.RetryTimesWhenSendFailed;
-        string? lastBroker = null;
-        Exception? last = null;
-        int lastCode = MqClientException.ClientErrorCode;
-        for (int attempt = 1; attempt <= attempts; attempt++)
+        try
         {
-            MessageQueue queue = fixedQueue ?? SelectQueue(info, lastBroker);
-            lastBroker = queue.BrokerName;
-            long started = Stopwatch.GetTimestamp();
-            try
+            TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
+            int attempts = fixedQueue is not null || oneway ? 1 : 1 + Options.RetryTimesWhenSendFailed;
+            string? lastBroker = null;
+            Exception? last = null;
+            int lastCode = MqClientException.ClientErrorCode;
+            for (int attempt = 1; attempt <= attempts; attempt++)
             {
-                SendResult? result = await SendOnceAsync(message, queue, oneway, cancellationToken).ConfigureAwait(false);
-                UpdateFault(queue.BrokerName, started, isolation: false);
-                if (result is null || result.Status == SendStatus.SendOk || !Options.RetryAnotherBrokerWhenNotStoreOk || attempt == attempts)
+                MessageQueue queue = fixedQueue ?? SelectQueue(info, lastBroker);
+                lastBroker = queue.BrokerName;
+                long started = Stopwatch.GetTimestamp();
+                try
                 {
-                    return result;
-                }
-                continue;
-            }
-            catch (MqClientException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                UpdateFault(queue.BrokerName, started, isolation: true);
-                last = ex;
-                lastCode = ex.ResponseCode;
-                _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
-                if (attempt < attempts)
-                {
-                    _client.Logger.SendAttemptFailed(ex, queue.BrokerName, attempt);
-                    if (ex.ResponseCode == ResponseCode.TopicNotExist)
+                    // One attempt, inline rather than in an async method of its own: each async layer that awaits
+                    // allocates its state-machine box when many sends are in flight (the pooled builder's cache
+                    // serves only a few), so a send costs one box here, not two.
+                    string address = _client.FindMasterAddress(queue.BrokerName)
+                        ?? await ResolveMasterAddressAsync(message.Topic, queue.BrokerName, cancellationToken).ConfigureAwait(false);
+                    RemotingCommand request = CreateSendRequest(message, queue);
+                    SendResult? result;
+                    Activity? activity = StartSendActivity(message);
+                    try
                     {
-                        // The route may be stale: forget it so the next attempt asks the NameServer again.
-                        _publishInfo.TryRemove(message.Topic, out _);
-                        info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
+                        if (oneway)
+                        {
+                            try
+                            {
+                                await _client.Remoting.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (RemotingException ex)
+                            {
+                                throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE (oneway) to " + address);
+                            }
+                            _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "oneway"));
+                            result = null;
+                        }
+                        else
+                        {
+                            long sent = Stopwatch.GetTimestamp();
+                            RemotingCommand response;
+                            try
+                            {
+                                // Straight to the transport (not ClientInstance.InvokeAsync): one async layer fewer per send.
+                                response = await _client.Remoting.InvokeAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (RemotingException ex)
+                            {
+                                throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE to " + address);
+                            }
+                            result = CompleteSend(response, message, queue, address, activity, sent);
+                        }
+                    }
+                    finally
+                    {
+                        activity?.Dispose();
+                    }
+                    UpdateFault(queue.BrokerName, started, isolation: false);
+                    if (result is null || result.Status == SendStatus.SendOk || !Options.RetryAnotherBrokerWhenNotStoreOk || attempt == attempts)
+                    {
+                        return result;
+                    }
+                    continue;
+                }
+                catch (MqClientException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+                {
+                    UpdateFault(queue.BrokerName, started, isolation: true);
+                    last = ex;
+                    lastCode = ex.ResponseCode;
+                    _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
+                    if (attempt < attempts)
+                    {
+                        _client.Logger.SendAttemptFailed(ex, queue.BrokerName, attempt);
+                        if (ex.ResponseCode == ResponseCode.TopicNotExist)
+                        {
+                            // The route may be stale: forget it so the next attempt asks the NameServer again.
+                            _publishInfo.TryRemove(message.Topic, out _);
+                            info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
             }
+            throw ClientErrors.SendFailed(attempts, last, lastCode);
         }
-        throw ClientErrors.SendFailed(attempts, last, lastCode);
+        finally
+        {
+            // SendAsync hands its prepared message over so that it needs no async layer of its own.
+            if (releaseMessage)
+            {
+                message.Release();
+            }
+        }
     }
 
     // Java retries on remoting (connect/timeout) failures and on response codes {17, 14, 1, 16, 204, 205}.
@@ -148,43 +201,27 @@ public sealed partial class Producer
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendResult?> SendOnceAsync(OutgoingMessage message, MessageQueue queue, bool oneway, CancellationToken cancellationToken)
+    /// <summary>The broker's master address after a route refresh (the cached route did not name it).</summary>
+    private async ValueTask<string> ResolveMasterAddressAsync(string topic, string brokerName, CancellationToken cancellationToken) =>
+        (await _client.UpdateRouteAsync(topic, cancellationToken).ConfigureAwait(false) is not null ? _client.FindMasterAddress(brokerName) : null)
+        ?? throw ClientErrors.BrokerNotFound(brokerName);
+
+    private Activity? StartSendActivity(OutgoingMessage message)
     {
-        string address = _client.FindMasterAddress(queue.BrokerName)
-            ?? (await _client.UpdateRouteAsync(message.Topic, cancellationToken).ConfigureAwait(false) is not null ? _client.FindMasterAddress(queue.BrokerName) : null)
-            ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
-        RemotingCommand request = CreateSendRequest(message, queue);
-        using Activity? activity = _client.Metrics.Activities.HasListeners()
-            ? _client.Metrics.Activities.StartActivity("send " + message.Topic, ActivityKind.Producer)
-            : null;
+        if (!_client.Metrics.Activities.HasListeners())
+        {
+            return null;
+        }
+        Activity? activity = _client.Metrics.Activities.StartActivity("send " + message.Topic, ActivityKind.Producer);
         activity?.SetTag("messaging.system", "rocketmq");
         activity?.SetTag("messaging.destination.name", message.Topic);
         activity?.SetTag("messaging.message.id", message.Id.ToString());
-        if (oneway)
-        {
-            try
-            {
-                await _client.Remoting.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RemotingException ex)
-            {
-                throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE (oneway) to " + address);
-            }
-            _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "oneway"));
-            return null;
-        }
-        long started = Stopwatch.GetTimestamp();
-        RemotingCommand response;
-        try
-        {
-            // Straight to the transport (not ClientInstance.InvokeAsync): one async layer fewer per send.
-            response = await _client.Remoting.InvokeAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RemotingException ex)
-        {
-            throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE to " + address);
-        }
+        return activity;
+    }
+
+    /// <summary>Reads a send's answer (disposing it): the result for the four store outcomes, the broker's error otherwise.</summary>
+    private SendResult CompleteSend(RemotingCommand response, OutgoingMessage message, MessageQueue queue, string address, Activity? activity, long sent)
+    {
         using (response)
         {
             SendStatus status;
@@ -200,7 +237,7 @@ public sealed partial class Producer
                     throw ClientErrors.FromResponse(response, address, "SEND_MESSAGE");
             }
             SendResult result = ReadSendResponse(response, status, message, queue, address);
-            _client.Metrics.SendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _client.Metrics.SendLatency.Record(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
             return result;
         }

@@ -19,8 +19,22 @@ public sealed partial class Producer
     public Task<SendResult> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
         ThrowIfNotRunning();
-        // The pooled ValueTask core completes a small Task wrapper: cheaper than a Task-returning async
-        // method, whose state machine box (holding the prepared message) is allocated per send.
+        if (message.ShardingKey is null)
+        {
+            // The usual send goes straight to the kernel, which releases the prepared message: one async
+            // state machine per send. The pooled ValueTask core completes a small Task wrapper, cheaper than a
+            // Task-returning async method.
+            OutgoingMessage outgoing;
+            try
+            {
+                outgoing = Prepare(message, 0);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return Task.FromException<SendResult>(ex); // a message that cannot be sent fails the task, as before
+            }
+            return SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken, releaseMessage: true).AsTask()!;
+        }
         return SendWithRetriesAsync(message, cancellationToken).AsTask();
     }
 
