@@ -15,6 +15,12 @@ namespace Mq.Client;
 public sealed partial class Producer
 {
     /// <summary>Sends <paramref name="message"/> and awaits the broker's acknowledgement, retrying on another broker (see <see cref="ProducerOptions.RetryTimesWhenSendFailed"/>).</summary>
+    /// <remarks>
+    /// The code after <c>await</c> runs on the pool thread that completes the answers read together with this
+    /// one, one after another, so that sends issued from there leave in one write. Code that blocks there
+    /// delays those other answers until the connection's scan hands them to another thread (a few
+    /// milliseconds, logged as a warning): offload long synchronous work.
+    /// </remarks>
     /// <exception cref="MqClientException">The broker refused the message (code and remark), or every attempt failed.</exception>
     public Task<SendResult> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
