@@ -45,7 +45,13 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
             var (service, held) = ((PullRequestHoldService, PullRequest))state!;
             service.Drop(held);
         }, (this, request));
-        if (broker.Stopping.IsCancellationRequested || broker.Store.GetMaxOffsetInQueue(request.Topic, request.QueueId) > request.Offset)
+        if (broker.Stopping.IsCancellationRequested)
+        {
+            // Stopping: answer now, while this handler still counts as in flight, so the server's drain waits
+            // for the answer before it closes the connection.
+            Wake(request, inline: true);
+        }
+        else if (broker.Store.GetMaxOffsetInQueue(request.Topic, request.QueueId) > request.Offset)
         {
             Wake(request);
         }
@@ -73,7 +79,11 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
         }
     }
 
-    /// <summary>Answers every held request (at stop) and detaches from the store.</summary>
+    /// <summary>
+    /// Answers every held request (at stop) and detaches from the store. The answers are queued on their
+    /// connections before this returns, so the server's stop, which comes next, sends them before it closes
+    /// the connections (a re-run handed to the pool could come after the close).
+    /// </summary>
     public Task StopAsync()
     {
         _listener?.Dispose();
@@ -86,7 +96,7 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
             }
             foreach (PullRequest request in requests)
             {
-                Wake(request);
+                Wake(request, inline: true);
             }
         }
         return Task.CompletedTask;
@@ -102,14 +112,21 @@ internal sealed class PullRequestHoldService(Broker broker) : IMessageArrivalLis
         request.Discard();
     }
 
-    private void Wake(PullRequest request)
+    private void Wake(PullRequest request, bool inline = false)
     {
         if (!request.TryComplete())
         {
             return;
         }
         Remove(request);
-        ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
+        if (inline)
+        {
+            request.Execute();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
+        }
     }
 
     private void Remove(PullRequest request)
