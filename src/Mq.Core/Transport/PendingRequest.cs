@@ -40,10 +40,12 @@ internal sealed class PendingRequest : TaskCompletionSource<RemotingCommand>, IT
 
     /// <summary>
     /// Fails the request on a pool thread: the caller (the timeout scan, the writer, a closing receive loop)
-    /// must not run the awaiting code. Only the one who removed the request from the table calls this.
+    /// must not run the awaiting code. Only the one who removed the request from the table calls this; the
+    /// caller's cancellation no longer applies.
     /// </summary>
     public void FailLater(Exception error)
     {
+        Registration.Unregister();
         _laterError = error;
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }

@@ -55,15 +55,6 @@ internal sealed class PendingTable
         }
     }
 
-    /// <summary>The request waiting for <paramref name="opaque"/>, left in place.</summary>
-    public bool TryGet(int opaque, [NotNullWhen(true)] out PendingRequest? pending)
-    {
-        lock (_entries)
-        {
-            return _entries.TryGetValue(opaque, out pending);
-        }
-    }
-
     /// <summary>
     /// Removes the requests whose deadline is at or before <paramref name="now"/>; they are completed by
     /// the caller outside the lock. Null when none expired.

@@ -239,9 +239,6 @@ internal sealed partial class RemotingConnection
         FlushQueued();
     }
 
-    /// <summary>A thread left a batch that another thread still finishes: write what it deferred.</summary>
-    internal void OnResponseBatchLeft() => FlushQueued();
-
     /// <summary>The scan's part: a batch whose continuation blocks gets another thread for the rest.</summary>
     private void RescueStalledBatches()
     {
@@ -263,7 +260,7 @@ internal sealed partial class RemotingConnection
     }
 
     /// <summary>Writes queued frames unless a writer is already at it.</summary>
-    private void FlushQueued()
+    internal void FlushQueued()
     {
         if (!_sendQueue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
@@ -420,7 +417,6 @@ internal sealed partial class RemotingConnection
         var closed = new RemotingSendException("connection to " + RemoteAddress + " closed before the response arrived", RemoteAddress);
         foreach (PendingRequest pending in _pending.RemoveAll())
         {
-            pending.Registration.Unregister();
             pending.FailLater(closed);
         }
         SignalWritable(); // a receive loop paused by back-pressure ends

@@ -241,7 +241,6 @@ internal sealed partial class RemotingConnection
         }
         foreach (PendingRequest pending in expired)
         {
-            pending.Registration.Unregister();
             _peer.Logger.RequestTimedOut(pending.Code, pending.Opaque, RemoteAddress);
             pending.FailLater(new RemotingTimeoutException(
                 "wait response on the channel <" + RemoteAddress + "> timeout, " + ((long)pending.Timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "(ms)",
@@ -262,16 +261,15 @@ internal sealed partial class RemotingConnection
     {
         if (_pending.TryRemove(pending))
         {
-            pending.Registration.Unregister();
             pending.FailLater(error);
         }
     }
 
     private void FailOpaque(int opaque, Exception error)
     {
-        if (_pending.TryGet(opaque, out PendingRequest? pending))
+        if (_pending.TryRemove(opaque, out PendingRequest? pending))
         {
-            Fail(pending, error);
+            pending.FailLater(error);
         }
     }
 }

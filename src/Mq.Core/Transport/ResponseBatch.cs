@@ -148,7 +148,7 @@ internal sealed class ResponseBatch : IThreadPoolWorkItem
             }
             else
             {
-                _connection.OnResponseBatchLeft();
+                _connection.FlushQueued(); // what this thread deferred; another thread finishes the batch
             }
         }
     }

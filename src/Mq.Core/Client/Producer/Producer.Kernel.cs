@@ -154,7 +154,8 @@ public sealed partial class Producer
         }
         finally
         {
-            // SendAsync hands its prepared message over so that it needs no async layer of its own.
+            // Callers hand a message they prepared over (its pooled buffers go back after the last attempt), so
+            // SendAsync needs no async layer of its own.
             if (releaseMessage)
             {
                 message.Release();

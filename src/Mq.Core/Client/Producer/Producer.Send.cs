@@ -25,23 +25,23 @@ public sealed partial class Producer
     public Task<SendResult> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
         ThrowIfNotRunning();
-        if (message.ShardingKey is null)
+        if (message.ShardingKey is { } shardingKey)
         {
-            // The usual send goes straight to the kernel, which releases the prepared message: one async
-            // state machine per send. The pooled ValueTask core completes a small Task wrapper, cheaper than a
-            // Task-returning async method.
-            OutgoingMessage outgoing;
-            try
-            {
-                outgoing = Prepare(message, 0);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                return Task.FromException<SendResult>(ex); // a message that cannot be sent fails the task, as before
-            }
-            return SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken, releaseMessage: true).AsTask()!;
+            return SendByShardingKeyAsync(message, shardingKey, cancellationToken).AsTask();
         }
-        return SendWithRetriesAsync(message, cancellationToken).AsTask();
+        // The usual send goes straight to the kernel, which releases the prepared message: one async state
+        // machine per send. The pooled ValueTask core completes a small Task wrapper, cheaper than a
+        // Task-returning async method.
+        OutgoingMessage outgoing;
+        try
+        {
+            outgoing = Prepare(message, 0);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Task.FromException<SendResult>(ex); // a message that cannot be sent fails the task, as before
+        }
+        return SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken, releaseMessage: true).AsTask()!;
     }
 
     /// <summary>Sends to one given queue (no retry on another queue).</summary>
@@ -118,31 +118,15 @@ public sealed partial class Producer
         TopicPublishInfo info = await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false);
         MessageQueue queue = selector(info.Queues, message) ?? throw new ArgumentException("The selector returned no queue.", nameof(selector));
         OutgoingMessage outgoing = Prepare(message, 0);
-        try
-        {
-            return (await SendKernelWithRetriesAsync(outgoing, queue, oneway: false, cancellationToken).ConfigureAwait(false))!;
-        }
-        finally
-        {
-            outgoing.Release();
-        }
+        return (await SendKernelWithRetriesAsync(outgoing, queue, oneway: false, cancellationToken, releaseMessage: true).ConfigureAwait(false))!;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendResult> SendWithRetriesAsync(Message message, CancellationToken cancellationToken)
+    private async ValueTask<SendResult> SendByShardingKeyAsync(Message message, string shardingKey, CancellationToken cancellationToken)
     {
-        MessageQueue? fixedQueue = message.ShardingKey is { } key
-            ? SelectByShardingKey((await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false)).Queues, key)
-            : null;
+        MessageQueue fixedQueue = SelectByShardingKey((await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false)).Queues, shardingKey);
         OutgoingMessage outgoing = Prepare(message, 0);
-        try
-        {
-            return (await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway: false, cancellationToken).ConfigureAwait(false))!;
-        }
-        finally
-        {
-            outgoing.Release();
-        }
+        return (await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway: false, cancellationToken, releaseMessage: true).ConfigureAwait(false))!;
     }
 
     private async Task SendOnewayCoreAsync(Message message, CancellationToken cancellationToken)
@@ -151,14 +135,7 @@ public sealed partial class Producer
             ? SelectByShardingKey((await FindPublishInfoAsync(message.Topic, cancellationToken).ConfigureAwait(false)).Queues, key)
             : null;
         OutgoingMessage outgoing = Prepare(message, 0);
-        try
-        {
-            await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            outgoing.Release();
-        }
+        await SendKernelWithRetriesAsync(outgoing, fixedQueue, oneway: true, cancellationToken, releaseMessage: true).ConfigureAwait(false);
     }
 
     /// <summary>The hash selector (Java <c>SelectMessageQueueByHash</c>): <c>abs(hashCode(key) % count)</c>.</summary>

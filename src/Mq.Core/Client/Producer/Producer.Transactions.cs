@@ -26,15 +26,7 @@ public sealed partial class Producer
         message.SetPropertyInternal(MessageConst.TransactionPrepared, "true");
         message.SetPropertyInternal(MessageConst.ProducerGroup, Options.ProducerGroup);
         OutgoingMessage outgoing = Prepare(message, MessageSysFlag.TransactionPreparedType);
-        SendResult result;
-        try
-        {
-            result = (await SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
-        }
-        finally
-        {
-            outgoing.Release();
-        }
+        SendResult result = (await SendKernelWithRetriesAsync(outgoing, null, oneway: false, cancellationToken, releaseMessage: true).ConfigureAwait(false))!;
         TransactionState state = TransactionState.Rollback;
         string? remark = null;
         if (result.Status == SendStatus.SendOk)
