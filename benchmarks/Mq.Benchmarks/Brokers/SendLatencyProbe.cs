@@ -11,7 +11,7 @@ namespace Mq.Benchmarks.Brokers;
 /// with 50 concurrent senders, then offers <c>fraction</c> of that rate open-loop (requests start on a
 /// schedule, not when the previous one returns, so a stall shows up as latency instead of hiding as lower
 /// throughput; the schedule is served in ~1 ms ticks) and records each request from its scheduled start
-/// to SEND_OK in an HDR histogram.
+/// to SEND_OK in an HDR histogram, after two seconds of the same load that are not recorded.
 /// Run: <c>dotnet run -c Release --project benchmarks/Mq.Benchmarks -- --send-latency [seconds] [bodySize] [fraction]</c>
 /// (a fraction above 1 is taken as an absolute rate in msg/s).
 /// Diagnostics: <c>MQ_TRACE=1</c> prints every 100 ms of the open loop whose worst send took over 5 ms (when the
@@ -39,38 +39,24 @@ internal static class SendLatencyProbe
         double rate = fraction > 1 ? fraction : max * fraction;
         Console.WriteLine($"closed loop, {Senders} senders, {bodySize} B: {max:F0} msg/s; offering {rate:F0} msg/s ({rate / max:P0}) for {seconds} s");
 
-        using var sampler = Environment.GetEnvironmentVariable("MQ_ALLOC") == "1" ? new AllocationSampler() : null;
-        sampler?.Start();
         var histogram = new LongConcurrentHistogram(1, Stopwatch.Frequency * 10, 3);
         var worstPerTick = Environment.GetEnvironmentVariable("MQ_TRACE") == "1" ? new WorstPerTick(seconds) : null;
         long intervalTicks = (long)(Stopwatch.Frequency / rate);
-        long start = Stopwatch.GetTimestamp();
-        long end = start + seconds * Stopwatch.Frequency;
-        var inFlight = new List<Task>(capacity: 1024);
         long failed = 0;
-        // Pacing sleeps a few tens of microseconds between checks (a spin, even a yielding one, takes a share of
-        // one of the machine's two cores from the broker and client being measured; a 1 ms timer sleep turns
-        // the load into bursts) and starts every send whose time has come. Latency counts from each send's
-        // scheduled time, so a late start shows.
-        long scheduled = start;
+        long start = 0;
+        bool recording = false;
+        // The switch from the closed loop to the open one costs a transient (the open loop's code tiers up, the
+        // pool trims the threads the 50 lanes used, the closed loop's garbage is collected): measured, 0.3-0.5 s of
+        // 5-35 ms sends, enough to set the p99 of a 10 s run on its own. Two seconds of the same load, not
+        // recorded, come first, as a load generator's warm-up does.
+        await OpenLoopAsync(TimeSpan.FromSeconds(2));
+        using var sampler = Environment.GetEnvironmentVariable("MQ_ALLOC") == "1" ? new AllocationSampler() : null;
+        sampler?.Start();
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         TimeSpan paused = GC.GetTotalPauseDuration();
         long allocated = GC.GetTotalAllocatedBytes();
-        while (scheduled < end)
-        {
-            long now = Stopwatch.GetTimestamp();
-            while (scheduled <= now && scheduled < end)
-            {
-                inFlight.Add(SendOneAsync(scheduled));
-                scheduled += intervalTicks;
-            }
-            if (inFlight.Count >= 1024)
-            {
-                inFlight.RemoveAll(static t => t.IsCompleted);
-            }
-            Mq.Storage.Threading.ShortSleep.Pause();
-        }
-        await Task.WhenAll(inFlight);
+        recording = true;
+        await OpenLoopAsync(TimeSpan.FromSeconds(seconds));
         sampler?.Stop();
         if (sampler is not null)
         {
@@ -88,16 +74,47 @@ internal static class SendLatencyProbe
             + $"p99 {ms(99):F3} ms, p99.9 {ms(99.9):F3} ms, max {histogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F3} ms");
         return failed == 0 ? 0 : 1;
 
+        // Pacing sleeps a few tens of microseconds between checks (a spin, even a yielding one, takes a share of
+        // one of the machine's two cores from the broker and client being measured; a 1 ms timer sleep turns
+        // the load into bursts) and starts every send whose time has come. Latency counts from each send's
+        // scheduled time, so a late start shows.
+        async Task OpenLoopAsync(TimeSpan duration)
+        {
+            start = Stopwatch.GetTimestamp();
+            long end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            var inFlight = new List<Task>(capacity: 1024);
+            long scheduled = start;
+            while (scheduled < end)
+            {
+                long now = Stopwatch.GetTimestamp();
+                while (scheduled <= now && scheduled < end)
+                {
+                    inFlight.Add(SendOneAsync(scheduled));
+                    scheduled += intervalTicks;
+                }
+                if (inFlight.Count >= 1024)
+                {
+                    inFlight.RemoveAll(static t => t.IsCompleted);
+                }
+                Mq.Storage.Threading.ShortSleep.Pause();
+            }
+            await Task.WhenAll(inFlight);
+        }
+
         async Task SendOneAsync(long scheduled)
         {
             using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", (int)(scheduled & 3), body)).ConfigureAwait(false);
-            long took = Math.Max(1, Stopwatch.GetTimestamp() - scheduled);
-            histogram.RecordValue(took);
-            worstPerTick?.Record(scheduled - start, took);
             if (response.Code != ResponseCode.Success)
             {
                 Interlocked.Increment(ref failed);
             }
+            if (!recording)
+            {
+                return;
+            }
+            long took = Math.Max(1, Stopwatch.GetTimestamp() - scheduled);
+            histogram.RecordValue(took);
+            worstPerTick?.Record(scheduled - start, took);
         }
     }
 
