@@ -97,6 +97,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     /// <summary>Offset up to which consume queues and index are built.</summary>
     public long DispatchedOffset => _reput.DispatchedOffset;
 
+    /// <summary>Passes the dispatch loop has made (tests).</summary>
+    internal long DispatchPasses => _reput.Passes;
+
     /// <summary>
     /// Opens (creating or recovering) a store. <paramref name="deviceProvider"/> defaults to the kind in
     /// <see cref="StoreOptions.DeviceKind"/>; <paramref name="diskSpace"/> to the real volume.

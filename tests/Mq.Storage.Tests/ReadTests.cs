@@ -157,6 +157,38 @@ public sealed class ReadTests
     }
 
     [Test]
+    public async Task Dispatch_parks_while_the_log_ends_inside_a_replicated_record([Values] SegmentDeviceKind kind)
+    {
+        await using var master = new StoreHarness(kind);
+        await using var slave = new StoreHarness(kind, o => o.BrokerRole = BrokerRole.Slave);
+        var m = await master.OpenAsync();
+        var s = await slave.OpenAsync();
+        await m.AppendAsync(StoreHarness.Message("Cut", 0, "first"));
+        await m.AppendAsync(StoreHarness.Message("Cut", 0, new string('x', 500)));
+        var all = new byte[(int)m.CommitLogMaxOffset];
+        Assert.That(((IReplicationSource)m).ReadCommitted(0, all), Is.EqualTo(all.Length));
+        IReplicationSink sink = s;
+        // The first record and half of the second: a frame boundary inside a record, as HA frames cut them.
+        int cut = all.Length - 250;
+        sink.AppendReplicated(0, all.AsSpan(0, cut));
+        while (s.GetMaxOffsetInQueue("Cut", 0) < 1)
+        {
+            await s.WaitForDispatchAsync(1).AsTask().WaitAsync(Timeout);
+        }
+
+        // Nothing can be dispatched until the rest arrives: the loop must wait for the log to grow. Before the
+        // fix it re-read the cut record in a loop that never parked. The pause gives such a loop room to show;
+        // a parked loop makes no pass in it whatever its length (two allow for a wake-up still in flight).
+        long passes = s.DispatchPasses;
+        await Task.Delay(100);
+        Assert.That(s.DispatchPasses - passes, Is.LessThanOrEqualTo(2), "passes while the log did not grow");
+
+        sink.AppendReplicated(cut, all.AsSpan(cut));
+        await s.WaitForDispatchAsync(all.Length).AsTask().WaitAsync(Timeout);
+        Assert.That(s.GetMaxOffsetInQueue("Cut", 0), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task SlaveRefusesAppendsAndReplicatesRawBytes([Values] SegmentDeviceKind kind)
     {
         await using var master = new StoreHarness(kind);
