@@ -222,6 +222,9 @@ internal sealed partial class CommitLog
 
     public ValueTask DisposeAllocatorAsync() => _allocator.DisposeAsync();
 
+    /// <summary>Completes when the allocator has no warm queued (tests: under sync flush a warm ends with a flush of its segment).</summary>
+    internal Task Warming => _allocator.Warming;
+
     /// <summary>Whether the segment after the active one is already created and warmed.</summary>
     internal bool IsNextSegmentPrepared
     {
