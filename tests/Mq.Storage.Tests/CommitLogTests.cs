@@ -10,6 +10,30 @@ public sealed class CommitLogTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Test]
+    public async Task Store_times_keep_log_order_across_small_clock_skew_and_follow_a_clock_that_is_set_back()
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        await using var harness = new StoreHarness(SegmentDeviceKind.Memory) { Time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start) };
+        var store = await harness.OpenAsync();
+        var first = store.Append(StoreHarness.Message("Clock", 0, "a"));
+        Assert.That(first.StoreTimestamp, Is.EqualTo(start.ToUnixTimeMilliseconds()));
+
+        // A reading a little behind the previous record's (two appenders took the lock in the other order than
+        // they read the clock) does not put the record's time before its predecessor's.
+        harness.Time.AdjustTime(start.AddMilliseconds(-3));
+        var skewed = store.Append(StoreHarness.Message("Clock", 0, "b"));
+        Assert.That(skewed.StoreTimestamp, Is.EqualTo(first.StoreTimestamp));
+
+        // A clock set back by minutes is the time now: records are not stamped with a time that stands still.
+        var setBack = start.AddMinutes(-5);
+        harness.Time.AdjustTime(setBack);
+        var afterStep = store.Append(StoreHarness.Message("Clock", 0, "c"));
+        Assert.That(afterStep.StoreTimestamp, Is.EqualTo(setBack.ToUnixTimeMilliseconds()));
+        harness.Time.Advance(TimeSpan.FromMilliseconds(7));
+        Assert.That(store.Append(StoreHarness.Message("Clock", 0, "d")).StoreTimestamp, Is.EqualTo(setBack.ToUnixTimeMilliseconds() + 7));
+    }
+
+    [Test]
     public async Task RoundTripsMessagesThroughTheConsumeQueue([Values] SegmentDeviceKind kind)
     {
         await using var harness = new StoreHarness(kind);
