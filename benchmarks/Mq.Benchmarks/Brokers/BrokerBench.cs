@@ -32,6 +32,8 @@ internal sealed class BrokerBench : IAsyncDisposable
             MappedFileSizeCommitLog = 256 * 1024 * 1024,
             MaxHashSlotNum = 100_000,
             MaxIndexNum = 400_000,
+            // MQ_WARM=0 turns the segment warm off (appends take the first-touch faults themselves), to compare.
+            WarmMapedFileEnable = Environment.GetEnvironmentVariable("MQ_WARM") != "0",
         };
         Broker broker = await Broker.StartAsync(options).ConfigureAwait(false);
         return new BrokerBench(root, broker);
