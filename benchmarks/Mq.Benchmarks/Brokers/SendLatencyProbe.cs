@@ -54,6 +54,7 @@ internal static class SendLatencyProbe
         sampler?.Start();
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         TimeSpan paused = GC.GetTotalPauseDuration();
+        TimeSpan cpu = Environment.CpuUsage.TotalTime;
         long allocated = GC.GetTotalAllocatedBytes();
         recording = true;
         await OpenLoopAsync(TimeSpan.FromSeconds(seconds));
@@ -74,7 +75,8 @@ internal static class SendLatencyProbe
         }
         Console.WriteLine($"GCs during the open loop: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; "
             + $"paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F1} ms; allocated {(GC.GetTotalAllocatedBytes() - allocated) / (double)histogram.TotalCount:F0} B per send "
-            + $"(client and broker together); pool threads {ThreadPool.ThreadCount}");
+            + $"(client and broker together); pool threads {ThreadPool.ThreadCount}; "
+            + $"CPU {(Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / histogram.TotalCount:F1} us per send (the whole process: pacing, client, broker)");
         double ms(double p) => histogram.GetValueAtPercentile(p) * 1000.0 / Stopwatch.Frequency;
         Console.WriteLine($"open loop at {rate:F0} msg/s: {histogram.TotalCount} sends, {failed} failed; latency p50 {ms(50):F3} ms, p90 {ms(90):F3} ms, "
             + $"p99 {ms(99):F3} ms, p99.9 {ms(99.9):F3} ms, max {histogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F3} ms");
