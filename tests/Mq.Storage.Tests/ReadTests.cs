@@ -150,6 +150,45 @@ public sealed class ReadTests
         Assert.That(store.GetMaxOffsetInQueue("Thr", 0), Is.EqualTo(5));
     }
 
+    /// <summary>A master store and a slave store on the same kind of device, for replication by hand.</summary>
+    private sealed class MasterAndSlave : IAsyncDisposable
+    {
+        private readonly StoreHarness _master;
+        private readonly StoreHarness _slave;
+
+        private MasterAndSlave(SegmentDeviceKind kind)
+        {
+            _master = new StoreHarness(kind);
+            _slave = new StoreHarness(kind, o => o.BrokerRole = BrokerRole.Slave);
+        }
+
+        public MessageStore Master { get; private set; } = null!;
+
+        public MessageStore Slave { get; private set; } = null!;
+
+        public static async Task<MasterAndSlave> OpenAsync(SegmentDeviceKind kind)
+        {
+            var pair = new MasterAndSlave(kind);
+            try
+            {
+                pair.Master = await pair._master.OpenAsync();
+                pair.Slave = await pair._slave.OpenAsync();
+                return pair;
+            }
+            catch
+            {
+                await pair.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _slave.DisposeAsync();
+            await _master.DisposeAsync();
+        }
+    }
+
     private sealed class ThrowingListener : IMessageArrivalListener
     {
         public void OnMessageArrived(string topic, int queueId, long logicalOffset, long tagsCode, long storeTimestamp) =>
@@ -159,10 +198,8 @@ public sealed class ReadTests
     [Test]
     public async Task Dispatch_parks_while_the_log_ends_inside_a_replicated_record([Values] SegmentDeviceKind kind)
     {
-        await using var master = new StoreHarness(kind);
-        await using var slave = new StoreHarness(kind, o => o.BrokerRole = BrokerRole.Slave);
-        var m = await master.OpenAsync();
-        var s = await slave.OpenAsync();
+        await using var pair = await MasterAndSlave.OpenAsync(kind);
+        var (m, s) = (pair.Master, pair.Slave);
         await m.AppendAsync(StoreHarness.Message("Cut", 0, "first"));
         await m.AppendAsync(StoreHarness.Message("Cut", 0, new string('x', 500)));
         var all = new byte[(int)m.CommitLogMaxOffset];
@@ -191,10 +228,8 @@ public sealed class ReadTests
     [Test]
     public async Task SlaveRefusesAppendsAndReplicatesRawBytes([Values] SegmentDeviceKind kind)
     {
-        await using var master = new StoreHarness(kind);
-        await using var slave = new StoreHarness(kind, o => o.BrokerRole = BrokerRole.Slave);
-        var m = await master.OpenAsync();
-        var s = await slave.OpenAsync();
+        await using var pair = await MasterAndSlave.OpenAsync(kind);
+        var (m, s) = (pair.Master, pair.Slave);
         Assert.That((await s.AppendAsync(StoreHarness.Message("Rep", 0, "x"))).Status, Is.EqualTo(PutMessageStatus.ServiceNotAvailable));
         Assert.That(s.WriteRefusal, Is.EqualTo(WriteRefusal.SlaveRole));
 
