@@ -248,15 +248,23 @@ internal sealed partial class CommitLog
     /// 25 ns out of the section every appender waits for. Two appenders can then take the lock in the other
     /// order than they read the clock; a store time a little behind the previous record's is raised to it, so
     /// store times keep their log order (search by time bisects on them) as they did with the clock read
-    /// inside. A step back of <see cref="ClockStepMs"/> or more is the clock being set, and is taken as is.
+    /// inside. A reading <see cref="ClockStepMs"/> or more behind is either stale (this appender waited that
+    /// long for the lock) or the clock was set back: the clock is read again, and a step back is taken as is.
     /// </summary>
     private long EnterLock(long now)
     {
         Volatile.Write(ref _lockHeldSinceMs, LockClockMs());
         long last = _lastStoreTimestamp;
-        if (now < last && last - now < ClockStepMs)
+        if (now < last)
         {
-            return last;
+            if (last - now >= ClockStepMs)
+            {
+                now = Now();
+            }
+            if (now < last && last - now < ClockStepMs)
+            {
+                return last;
+            }
         }
         _lastStoreTimestamp = now;
         return now;
