@@ -23,9 +23,8 @@ internal sealed partial class CommitLog
     private readonly ILogger _logger;
     private readonly SegmentAllocator _allocator;
     private readonly Dictionary<QueueKey, StrongBox<long>> _queueOffsets = [];
-    private string? _lastTopic;
-    private int _lastQueueId;
-    private StrongBox<long>? _lastSlot;
+    private readonly RecentSlot[] _recentSlots = new RecentSlot[RecentSlotCount];
+    private int _nextRecentSlot;
     private volatile CommitLogSegment[] _segments = [];
     private CommitLogSegment? _active;
     private long _writePosition;
@@ -153,11 +152,7 @@ internal sealed partial class CommitLog
             {
                 _queueOffsets.Remove(key);
             }
-            if (string.Equals(_lastTopic, topic, StringComparison.Ordinal))
-            {
-                _lastSlot = null;
-                _lastTopic = null;
-            }
+            Array.Clear(_recentSlots);
         }
     }
 
@@ -171,14 +166,22 @@ internal sealed partial class CommitLog
     }
 
     /// <summary>
-    /// The next-queue-offset slot of a queue; caller holds the write lock. Consecutive appends to the same
-    /// queue (the common case, and every batch) skip the dictionary.
+    /// The next-queue-offset slot of a queue; caller holds the write lock. The last few queues appended to are
+    /// looked at before the dictionary, whose lookup hashes the whole topic: with two appenders on different
+    /// queues, a cache of one missed every time and the hash ran inside the lock on every append. The queue id
+    /// is compared first, and the topic by reference before its characters (a connection's header decoder
+    /// hands out one string per topic).
     /// </summary>
     private StrongBox<long> QueueSlot(string topic, int queueId)
     {
-        if (queueId == _lastQueueId && _lastSlot is not null && (ReferenceEquals(topic, _lastTopic) || string.Equals(topic, _lastTopic, StringComparison.Ordinal)))
+        var recent = _recentSlots;
+        for (int i = 0; i < recent.Length; i++)
         {
-            return _lastSlot;
+            ref RecentSlot entry = ref recent[i];
+            if (entry.QueueId == queueId && entry.Topic is { } known && (ReferenceEquals(known, topic) || string.Equals(known, topic, StringComparison.Ordinal)))
+            {
+                return entry.Slot!;
+            }
         }
         var key = new QueueKey(topic, queueId);
         if (!_queueOffsets.TryGetValue(key, out var slot))
@@ -186,11 +189,14 @@ internal sealed partial class CommitLog
             slot = new StrongBox<long>(0);
             _queueOffsets.Add(key, slot);
         }
-        _lastTopic = topic;
-        _lastQueueId = queueId;
-        _lastSlot = slot;
+        recent[_nextRecentSlot] = new RecentSlot(topic, queueId, slot);
+        _nextRecentSlot = (_nextRecentSlot + 1) % recent.Length;
         return slot;
     }
+
+    private const int RecentSlotCount = 4;
+
+    private readonly record struct RecentSlot(string? Topic, int QueueId, StrongBox<long>? Slot);
 
     /// <summary>Finds the segment holding <paramref name="offset"/> and takes a lease on it.</summary>
     public bool TryAcquireSegment(long offset, out CommitLogSegment segment)
