@@ -255,16 +255,13 @@ internal sealed partial class CommitLog
     {
         Volatile.Write(ref _lockHeldSinceMs, LockClockMs());
         long last = _lastStoreTimestamp;
-        if (now < last)
+        if (last - now >= ClockStepMs)
         {
-            if (last - now >= ClockStepMs)
-            {
-                now = Now();
-            }
-            if (now < last && last - now < ClockStepMs)
-            {
-                return last;
-            }
+            now = Now();
+        }
+        if (now < last && last - now < ClockStepMs)
+        {
+            return last;
         }
         _lastStoreTimestamp = now;
         return now;
