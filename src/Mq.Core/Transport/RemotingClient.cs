@@ -32,6 +32,19 @@ internal sealed class RemotingClient : RemotingPeer
         return ConnectThenInvokeAsync(address, request, timeout, cancellationToken);
     }
 
+    /// <summary>
+    /// <see cref="InvokeAsync"/> for hot paths that await the response exactly once: nothing is allocated
+    /// per request once the connection is open (see <see cref="RemotingConnection.InvokeValueAsync"/>).
+    /// </summary>
+    public ValueTask<RemotingCommand> InvokeValueAsync(string address, RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (TryGetConnected(address, out RemotingConnection? connection))
+        {
+            return connection.InvokeValueAsync(request, timeout, cancellationToken);
+        }
+        return new ValueTask<RemotingCommand>(ConnectThenInvokeAsync(address, request, timeout, cancellationToken));
+    }
+
     /// <summary>Sends a oneway request to <paramref name="address"/>.</summary>
     public ValueTask InvokeOnewayAsync(string address, RemotingCommand request, CancellationToken cancellationToken = default)
     {

@@ -207,18 +207,7 @@ internal sealed partial class RemotingConnection
         }
     }
 
-    private ResponseBatch RentResponseBatch()
-    {
-        ResponseBatch?[] spares = _spareResponses;
-        for (int i = 0; i < spares.Length; i++)
-        {
-            if (Interlocked.Exchange(ref spares[i], null) is { } spare)
-            {
-                return spare;
-            }
-        }
-        return new ResponseBatch(this);
-    }
+    private ResponseBatch RentResponseBatch() => SpareSlots.TryTake(_spareResponses) ?? new ResponseBatch(this);
 
     /// <summary>A batch has completed every response: write what its continuations sent; keep it for the next read.</summary>
     internal void OnResponseBatchDone(ResponseBatch batch)
@@ -231,10 +220,7 @@ internal sealed partial class RemotingConnection
         }
         if (reusable)
         {
-            ResponseBatch?[] spares = _spareResponses;
-            for (int i = 0; i < spares.Length && Interlocked.CompareExchange(ref spares[i], batch, null) is not null; i++)
-            {
-            }
+            SpareSlots.Return(_spareResponses, batch);
         }
         FlushQueued();
     }

@@ -22,6 +22,8 @@ internal sealed partial class RemotingConnection
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly PendingTable _pending = new();
+    // Enough for the requests a producer keeps in flight on one connection in a closed loop (50 senders).
+    private readonly PendingRequest?[] _sparePending = new PendingRequest?[64];
     private readonly ConcurrentQueue<RemotingCommand> _sendQueue = new();
     private readonly CancellationTokenSource _closedSource = new();
     private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -117,17 +119,26 @@ internal sealed partial class RemotingConnection
     /// <see cref="RemotingTimeoutException"/>, <see cref="RemotingSendException"/> or
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        InvokeValueAsync(request, timeout, cancellationToken).AsTask();
+
+    /// <summary>
+    /// <see cref="InvokeAsync"/> for hot paths that await the response exactly once (a producer's send):
+    /// the wait allocates nothing, its state is reused by the next request.
+    /// </summary>
+    public ValueTask<RemotingCommand> InvokeValueAsync(RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             request.Dispose();
-            return Task.FromCanceled<RemotingCommand>(cancellationToken);
+            return ValueTask.FromCanceled<RemotingCommand>(cancellationToken);
         }
         int opaque = _peer.NextOpaque();
         request.Opaque = opaque;
         request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
-        var pending = new PendingRequest(this, opaque, request.Code, timeout ?? _peer.Options.RequestTimeout);
+        PendingRequest pending = RentPending();
+        pending.Start(opaque, request.Code, timeout ?? _peer.Options.RequestTimeout);
+        ValueTask<RemotingCommand> response = pending.Task;
         _pending.Add(pending);
         if (cancellationToken.CanBeCanceled)
         {
@@ -137,8 +148,13 @@ internal sealed partial class RemotingConnection
         {
             Fail(pending, new RemotingSendException("connection to " + RemoteAddress + " is closed", RemoteAddress));
         }
-        return pending.Task;
+        return response;
     }
+
+    private PendingRequest RentPending() => SpareSlots.TryTake(_sparePending) ?? new PendingRequest(this);
+
+    /// <summary>A request whose awaiter has its result comes back for the next one (a few are kept).</summary>
+    internal void ReturnPending(PendingRequest pending) => SpareSlots.Return(_sparePending, pending);
 
     /// <summary>
     /// Sends a oneway request (flag bit 1): nothing comes back. Completes once the request is queued

@@ -55,6 +55,57 @@ public sealed class RemotingRequestResponseTests
     }
 
     [Test]
+    public async Task Reused_request_state_gives_every_request_its_own_outcome([Values] TransportKind kind)
+    {
+        // InvokeValueAsync reuses a connection's request state once its awaiter has the result: a timeout, a
+        // cancellation or a late cancel of a finished request must never reach the request that reuses it.
+        await using var bed = await StartAsync(kind, configure: s =>
+        {
+            s.RegisterHandler(RequestCode.HeartBeat, Echo);
+            s.RegisterHandler(RequestCode.PullMessage, async (c, r, ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return null;
+            });
+        });
+        for (int i = 0; i < 60; i++)
+        {
+            switch (i % 4)
+            {
+                case 0:
+                    using (var done = new CancellationTokenSource())
+                    {
+                        using (RemotingCommand response = await bed.Client.InvokeValueAsync(bed.Address, EchoRequest(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken: done.Token).AsTask().WaitAsync(Patience))
+                        {
+                            Assert.That(response.ExtFields.GetRequiredInt32("echo"u8), Is.EqualTo(i));
+                        }
+                        await done.CancelAsync(); // after the response: must not touch the next request
+                    }
+                    break;
+                case 1:
+                    Assert.ThrowsAsync<RemotingTimeoutException>(async () =>
+                        await bed.Client.InvokeValueAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage), TimeSpan.FromMilliseconds(30)).AsTask().WaitAsync(Patience));
+                    break;
+                case 2:
+                    using (var cancel = new CancellationTokenSource())
+                    {
+                        ValueTask<RemotingCommand> waiting = bed.Client.InvokeValueAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage), Patience, cancel.Token);
+                        await cancel.CancelAsync();
+                        Assert.CatchAsync<OperationCanceledException>(async () => await waiting.AsTask().WaitAsync(Patience));
+                    }
+                    break;
+                default:
+                    using (RemotingCommand response = await bed.Client.InvokeValueAsync(bed.Address, EchoRequest(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).AsTask().WaitAsync(Patience))
+                    {
+                        Assert.That(response.ExtFields.GetRequiredInt32("echo"u8), Is.EqualTo(i));
+                    }
+                    break;
+            }
+        }
+        Assert.That(bed.Client.Connections.Single().PendingCount, Is.Zero, "nothing left waiting");
+    }
+
+    [Test]
     public async Task Unknown_code_is_answered_request_code_not_supported([Values] TransportKind kind)
     {
         await using var bed = await StartAsync(kind);

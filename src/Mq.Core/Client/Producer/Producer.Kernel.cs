@@ -112,7 +112,7 @@ public sealed partial class Producer
                             try
                             {
                                 // Straight to the transport (not ClientInstance.InvokeAsync): one async layer fewer per send.
-                                response = await _client.Remoting.InvokeAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
+                                response = await _client.Remoting.InvokeValueAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
                             }
                             catch (RemotingException ex)
                             {
