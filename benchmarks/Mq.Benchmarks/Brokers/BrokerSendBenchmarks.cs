@@ -62,7 +62,7 @@ public class BrokerSendBenchmarks
     {
         for (int i = 0; i < count; i++)
         {
-            using RemotingCommand response = await self._client.InvokeAsync(self._address, BrokerBench.SendRequest("BenchTopic", i & 3, self._body)).ConfigureAwait(false);
+            using RemotingCommand response = await self._client.InvokeValueAsync(self._address, BrokerBench.SendRequest("BenchTopic", i & 3, self._body)).ConfigureAwait(false);
             if (response.Code != ResponseCode.Success)
             {
                 throw new InvalidOperationException("send failed: " + response.Remark);
@@ -75,7 +75,7 @@ public class BrokerSendBenchmarks
     {
         for (int i = 0; i < count; i++)
         {
-            using RemotingCommand response = await self._client.InvokeAsync(self._address,
+            using RemotingCommand response = await self._client.InvokeValueAsync(self._address,
                 BrokerBench.SendRequest("BenchBatch", i & 3, self._batchBody, RequestCode.SendBatchMessage, "WAIT\u0001true"u8.ToArray())).ConfigureAwait(false);
             if (response.Code != ResponseCode.Success)
             {

@@ -111,7 +111,7 @@ internal static class SendLatencyProbe
 
         async Task SendOneAsync(long scheduled)
         {
-            using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", (int)(scheduled & 3), body)).ConfigureAwait(false);
+            using RemotingCommand response = await client.InvokeValueAsync(address, BrokerBench.SendRequest("BenchTopic", (int)(scheduled & 3), body)).ConfigureAwait(false);
             if (response.Code != ResponseCode.Success)
             {
                 Interlocked.Increment(ref failed);
@@ -139,7 +139,7 @@ internal static class SendLatencyProbe
             {
                 while (Stopwatch.GetTimestamp() < stopAt)
                 {
-                    using RemotingCommand response = await client.InvokeAsync(address, BrokerBench.SendRequest("BenchTopic", queue, body)).ConfigureAwait(false);
+                    using RemotingCommand response = await client.InvokeValueAsync(address, BrokerBench.SendRequest("BenchTopic", queue, body)).ConfigureAwait(false);
                     Interlocked.Increment(ref sent);
                 }
             });
