@@ -204,7 +204,7 @@ internal sealed class RemotingClient : RemotingPeer
             request.Dispose();
             throw;
         }
-        return await connection.InvokeAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+        return await connection.InvokeValueAsync(request, timeout, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask ConnectThenOnewayAsync(string address, RemotingCommand request, CancellationToken cancellationToken)

@@ -237,7 +237,7 @@ internal sealed partial class ClientInstance : IAsyncDisposable
     {
         try
         {
-            return await Remoting.InvokeAsync(address, request, timeout, cancellationToken).ConfigureAwait(false);
+            return await Remoting.InvokeValueAsync(address, request, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RemotingException ex)
         {
