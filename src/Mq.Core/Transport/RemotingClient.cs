@@ -85,7 +85,16 @@ internal sealed class RemotingClient : RemotingPeer
             {
                 if (!existing.IsCompleted)
                 {
-                    return await existing.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return await existing.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && existing.IsCanceled)
+                    {
+                        // The caller opening the connection gave up (its own token); that is no reason for this
+                        // one to fail: it opens the connection itself.
+                        continue;
+                    }
                 }
                 if (existing.IsCompletedSuccessfully && existing.Result.IsConnected)
                 {

@@ -106,6 +106,59 @@ public sealed class RemotingRequestResponseTests
     }
 
     [Test]
+    public async Task Concurrent_requests_sharing_reused_state_each_get_their_own_outcome([Values] TransportKind kind)
+    {
+        // Eight lanes on one connection return and take request state concurrently while answers, timeouts and
+        // cancellations race; an answer delivered to the wrong request, or a cancellation reaching a later one,
+        // shows up as a wrong echo or an unexpected exception.
+        await using var bed = await StartAsync(kind, configure: s =>
+        {
+            s.RegisterHandler(RequestCode.HeartBeat, Echo);
+            s.RegisterHandler(RequestCode.PullMessage, async (c, r, ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return null;
+            });
+        });
+        var lanes = new Task[8];
+        for (int lane = 0; lane < lanes.Length; lane++)
+        {
+            int seed = lane;
+            lanes[lane] = Task.Run(async () =>
+            {
+                var random = new Random(seed);
+                for (int i = 0; i < 60; i++)
+                {
+                    int echo = seed * 1000 + i;
+                    int choice = random.Next(3);
+                    if (choice == 0)
+                    {
+                        using var late = new CancellationTokenSource();
+                        using (RemotingCommand response = await bed.Client.InvokeValueAsync(bed.Address, EchoRequest(echo.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken: late.Token).AsTask().WaitAsync(Patience))
+                        {
+                            Assert.That(response.ExtFields.GetRequiredInt32("echo"u8), Is.EqualTo(echo));
+                        }
+                        await late.CancelAsync();
+                    }
+                    else if (choice == 1)
+                    {
+                        Assert.ThrowsAsync<RemotingTimeoutException>(async () =>
+                            await bed.Client.InvokeValueAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage), TimeSpan.FromMilliseconds(random.Next(1, 30))).AsTask().WaitAsync(Patience));
+                    }
+                    else
+                    {
+                        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 5)));
+                        Assert.CatchAsync<OperationCanceledException>(async () =>
+                            await bed.Client.InvokeValueAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage), Patience, cancel.Token).AsTask().WaitAsync(Patience));
+                    }
+                }
+            });
+        }
+        await Task.WhenAll(lanes).WaitAsync(Patience * 3);
+        Assert.That(bed.Client.Connections.Single().PendingCount, Is.Zero, "nothing left waiting");
+    }
+
+    [Test]
     public async Task Unknown_code_is_answered_request_code_not_supported([Values] TransportKind kind)
     {
         await using var bed = await StartAsync(kind);
