@@ -59,15 +59,7 @@ public sealed class RemotingRequestResponseTests
     {
         // InvokeValueAsync reuses a connection's request state once its awaiter has the result: a timeout, a
         // cancellation or a late cancel of a finished request must never reach the request that reuses it.
-        await using var bed = await StartAsync(kind, configure: s =>
-        {
-            s.RegisterHandler(RequestCode.HeartBeat, Echo);
-            s.RegisterHandler(RequestCode.PullMessage, async (c, r, ct) =>
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-                return null;
-            });
-        });
+        await using var bed = await StartEchoAndSilentPullAsync(kind);
         for (int i = 0; i < 60; i++)
         {
             switch (i % 4)
@@ -111,15 +103,7 @@ public sealed class RemotingRequestResponseTests
         // Eight lanes on one connection return and take request state concurrently while answers, timeouts and
         // cancellations race; an answer delivered to the wrong request, or a cancellation reaching a later one,
         // shows up as a wrong echo or an unexpected exception.
-        await using var bed = await StartAsync(kind, configure: s =>
-        {
-            s.RegisterHandler(RequestCode.HeartBeat, Echo);
-            s.RegisterHandler(RequestCode.PullMessage, async (c, r, ct) =>
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-                return null;
-            });
-        });
+        await using var bed = await StartEchoAndSilentPullAsync(kind);
         var lanes = new Task[8];
         for (int lane = 0; lane < lanes.Length; lane++)
         {
@@ -157,6 +141,17 @@ public sealed class RemotingRequestResponseTests
         await Task.WhenAll(lanes).WaitAsync(Patience * 3);
         Assert.That(bed.Client.Connections.Single().PendingCount, Is.Zero, "nothing left waiting");
     }
+
+    /// <summary>A testbed whose server echoes HEART_BEAT and never answers PULL_MESSAGE (for timeouts and cancellations).</summary>
+    private static Task<RemotingTestbed> StartEchoAndSilentPullAsync(TransportKind kind) => StartAsync(kind, configure: s =>
+    {
+        s.RegisterHandler(RequestCode.HeartBeat, Echo);
+        s.RegisterHandler(RequestCode.PullMessage, async (c, r, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        });
+    });
 
     [Test]
     public async Task Unknown_code_is_answered_request_code_not_supported([Values] TransportKind kind)
