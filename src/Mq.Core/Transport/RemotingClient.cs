@@ -23,14 +23,8 @@ internal sealed class RemotingClient : RemotingPeer
     /// Sends <paramref name="request"/> to <paramref name="address"/> and waits for the response (the
     /// caller disposes it). Connection failures throw <see cref="RemotingConnectException"/>.
     /// </summary>
-    public Task<RemotingCommand> InvokeAsync(string address, RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        if (TryGetConnected(address, out RemotingConnection? connection))
-        {
-            return connection.InvokeAsync(request, timeout, cancellationToken);
-        }
-        return ConnectThenInvokeAsync(address, request, timeout, cancellationToken);
-    }
+    public Task<RemotingCommand> InvokeAsync(string address, RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        InvokeValueAsync(address, request, timeout, cancellationToken).AsTask();
 
     /// <summary>
     /// <see cref="InvokeAsync"/> for hot paths that await the response exactly once: nothing is allocated
