@@ -10,33 +10,26 @@ namespace Mq.Client;
 /// </summary>
 public sealed class ReceivedMessage
 {
-    private ReceivedMessage(DecodedMessage record, string brokerName, string topic, byte[] body, IReadOnlyDictionary<string, string> properties)
+    // The decoded record stays behind the message: fields the handler never reads (hosts, ids, times) are
+    // materialised on first use instead of for every delivered message.
+    private readonly DecodedMessage _record;
+    private string? _offsetMessageId;
+    private System.Net.IPEndPoint? _bornHost;
+    private System.Net.IPEndPoint? _storeHost;
+
+    private ReceivedMessage(DecodedMessage record, string brokerName, string topic, byte[] body)
     {
+        _record = record;
         Topic = topic;
         Body = body;
-        Properties = properties;
         BrokerName = brokerName;
-        QueueId = record.QueueId;
-        QueueOffset = record.QueueOffset;
-        CommitLogOffset = record.CommitLogOffset;
-        Flag = record.Flag;
-        SysFlag = record.SysFlag;
-        ReconsumeTimes = record.ReconsumeTimes;
-        BornTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.BornTimestamp);
-        StoreTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.StoreTimestamp);
-        BornHost = record.BornHost.ToEndPoint();
-        StoreHost = record.StoreHost.ToEndPoint();
-        StoreSize = record.StoreSize;
-        PreparedTransactionOffset = record.PreparedTransactionOffset;
-        OffsetMessageId = record.OffsetMessageId;
-        MessageId = properties.TryGetValue(MessageConst.UniqueClientMessageIdKeyIndex, out string? uniq) ? uniq : OffsetMessageId;
     }
 
     /// <summary>Message id: the producer's <c>UNIQ_KEY</c> when present, else <see cref="OffsetMessageId"/> (as Java/Go).</summary>
-    public string MessageId { get; }
+    public string MessageId => Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? OffsetMessageId;
 
     /// <summary>The broker's id of the stored record: store host + commit-log offset (§4.7).</summary>
-    public string OffsetMessageId { get; }
+    public string OffsetMessageId => _offsetMessageId ??= _record.OffsetMessageId;
 
     /// <summary>The topic; for a redelivered message, the original topic (from <c>RETRY_TOPIC</c>).</summary>
     public string Topic { get; }
@@ -45,7 +38,7 @@ public sealed class ReceivedMessage
     public ReadOnlyMemory<byte> Body { get; }
 
     /// <summary>All properties of the stored message (system and user).</summary>
-    public IReadOnlyDictionary<string, string> Properties { get; }
+    public IReadOnlyDictionary<string, string> Properties => _record.Properties;
 
     /// <summary>The tag, or null.</summary>
     public string? Tags => Property(MessageConst.Tags);
@@ -57,43 +50,43 @@ public sealed class ReceivedMessage
     public string BrokerName { get; }
 
     /// <summary>The queue id the message was pulled from.</summary>
-    public int QueueId { get; }
+    public int QueueId => _record.QueueId;
 
     /// <summary>The queue the message was pulled from (its topic is the pulled topic, e.g. <c>%RETRY%group</c>).</summary>
     public MessageQueue Queue => new(PulledTopic ?? Topic, BrokerName, QueueId);
 
     /// <summary>The consume-queue offset.</summary>
-    public long QueueOffset { get; }
+    public long QueueOffset => _record.QueueOffset;
 
     /// <summary>The commit-log (physical) offset.</summary>
-    public long CommitLogOffset { get; }
+    public long CommitLogOffset => _record.CommitLogOffset;
 
     /// <summary>The user flag.</summary>
-    public int Flag { get; }
+    public int Flag => _record.Flag;
 
     /// <summary>The stored system flag (§4.2).</summary>
-    public int SysFlag { get; }
+    public int SysFlag => _record.SysFlag;
 
     /// <summary>How many times this message was redelivered after consume failures.</summary>
-    public int ReconsumeTimes { get; }
+    public int ReconsumeTimes => _record.ReconsumeTimes;
 
     /// <summary>When the producer created it (producer clock).</summary>
-    public DateTimeOffset BornTimestamp { get; }
+    public DateTimeOffset BornTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(_record.BornTimestamp);
 
     /// <summary>When the broker stored it (broker clock).</summary>
-    public DateTimeOffset StoreTimestamp { get; }
+    public DateTimeOffset StoreTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(_record.StoreTimestamp);
 
     /// <summary>The producer's address as the broker saw it.</summary>
-    public System.Net.IPEndPoint BornHost { get; }
+    public System.Net.IPEndPoint BornHost => _bornHost ??= _record.BornHost.ToEndPoint();
 
     /// <summary>The broker's store address.</summary>
-    public System.Net.IPEndPoint StoreHost { get; }
+    public System.Net.IPEndPoint StoreHost => _storeHost ??= _record.StoreHost.ToEndPoint();
 
     /// <summary>The stored record size in bytes.</summary>
-    public int StoreSize { get; }
+    public int StoreSize => _record.StoreSize;
 
     /// <summary>For a committed transactional message, the half message's commit-log offset; else 0.</summary>
-    public long PreparedTransactionOffset { get; }
+    public long PreparedTransactionOffset => _record.PreparedTransactionOffset;
 
     /// <summary>A property value, or null.</summary>
     public string? Property(string key) => Properties.TryGetValue(key, out string? value) ? value : null;
@@ -124,7 +117,7 @@ public sealed class ReceivedMessage
             topic = original;
             pulledTopic = record.Topic;
         }
-        return new ReceivedMessage(record, brokerName, topic, body, record.Properties) { PulledTopic = pulledTopic };
+        return new ReceivedMessage(record, brokerName, topic, body) { PulledTopic = pulledTopic };
     }
 
     internal static byte[] Inflate(byte[] compressed, int sysFlag)

@@ -9,11 +9,14 @@ namespace Mq.Messages;
 public static class MessageDecoder
 {
     /// <summary>Materialises one record view.</summary>
-    public static DecodedMessage ToDecodedMessage(in MessageView view) => new()
+    public static DecodedMessage ToDecodedMessage(in MessageView view) => ToDecodedMessage(view, null);
+
+    /// <summary>One record view, its topic and repeating property strings taken from <paramref name="strings"/>.</summary>
+    internal static DecodedMessage ToDecodedMessage(in MessageView view, Protocol.Utf8StringCache? strings) => new()
     {
         StoreSize = view.TotalSize,
         BodyCrc = view.BodyCrc,
-        Topic = view.Topic,
+        Topic = strings is null ? view.Topic : strings.Get(view.TopicUtf8),
         QueueId = view.QueueId,
         Flag = view.Flag,
         QueueOffset = view.QueueOffset,
@@ -26,7 +29,7 @@ public static class MessageDecoder
         ReconsumeTimes = view.ReconsumeTimes,
         PreparedTransactionOffset = view.PreparedTransactionOffset,
         Body = view.Body.ToArray(),
-        Properties = MessageProperties.Decode(view.Properties),
+        Properties = MessageProperties.Decode(view.Properties, strings),
     };
 
     /// <summary>
@@ -76,7 +79,13 @@ public static class MessageDecoder
     }
 
     /// <summary>Span overload of <see cref="DecodeAll(ReadOnlySequence{byte}, bool)"/>.</summary>
-    public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc = false)
+    public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc = false) => DecodeAll(source, checkCrc, null);
+
+    /// <summary>
+    /// <see cref="DecodeAll(ReadOnlySpan{byte}, bool)"/> for a consumer's stream of pulls: topics and repeating
+    /// property strings come from <paramref name="strings"/> instead of being allocated per message.
+    /// </summary>
+    internal static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc, Protocol.Utf8StringCache? strings)
     {
         var result = new List<DecodedMessage>();
         while (!source.IsEmpty)
@@ -84,7 +93,7 @@ public static class MessageDecoder
             var status = MessageView.TryRead(source, checkCrc, out var view, out int size, lenientSize: true);
             if (status == RecordReadStatus.Ok)
             {
-                result.Add(ToDecodedMessage(view));
+                result.Add(ToDecodedMessage(view, strings));
                 source = source[size..];
             }
             else if (status == RecordReadStatus.BadMagic)

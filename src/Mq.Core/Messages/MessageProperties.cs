@@ -21,9 +21,16 @@ public static class MessageProperties
     /// Parses an encoded properties string. Accepts a trailing 0x02 or not; drops segments with an empty
     /// key or value like Java's reader does. A later duplicate key wins (Java's HashMap.put).
     /// </summary>
-    public static Dictionary<string, string> Decode(ReadOnlySpan<byte> utf8)
+    public static Dictionary<string, string> Decode(ReadOnlySpan<byte> utf8) => Decode(utf8, null);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/> for a stream of messages: keys, and the values of keys whose
+    /// values repeat from message to message (<see cref="HasRepeatingValues"/>), come from
+    /// <paramref name="strings"/> once seen. Sized up front, so the map never grows while it fills.
+    /// </summary>
+    internal static Dictionary<string, string> Decode(ReadOnlySpan<byte> utf8, Protocol.Utf8StringCache? strings)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, string>(utf8.IsEmpty ? 0 : utf8.Count(PropertySeparator) + 1, StringComparer.Ordinal);
         while (!utf8.IsEmpty)
         {
             int end = utf8.IndexOf(PropertySeparator);
@@ -31,12 +38,29 @@ public static class MessageProperties
             int split = segment.IndexOf(NameValueSeparator);
             if (split > 0 && split < segment.Length - 1)
             {
-                result[Encoding.UTF8.GetString(segment[..split])] = Encoding.UTF8.GetString(segment[(split + 1)..]);
+                ReadOnlySpan<byte> value = segment[(split + 1)..];
+                if (strings is null)
+                {
+                    result[Encoding.UTF8.GetString(segment[..split])] = Encoding.UTF8.GetString(value);
+                }
+                else
+                {
+                    string key = strings.Get(segment[..split]);
+                    result[key] = HasRepeatingValues(key) ? strings.Get(value) : Encoding.UTF8.GetString(value);
+                }
             }
             utf8 = end < 0 ? default : utf8[(end + 1)..];
         }
         return result;
     }
+
+    /// <summary>
+    /// Keys whose values most messages of a stream share (a tag, a flag, a topic or group name). Ids, keys,
+    /// offsets and times are unique per message: caching them would only evict the strings that repeat.
+    /// </summary>
+    private static bool HasRepeatingValues(string key) =>
+        key is MessageConst.Tags or MessageConst.WaitStoreMsgOk or MessageConst.Cluster or MessageConst.RetryTopic
+            or MessageConst.RealTopic or MessageConst.ProducerGroup or MessageConst.TransactionPrepared;
 
     /// <summary>Parses a properties string already decoded to text.</summary>
     public static Dictionary<string, string> Decode(string properties)

@@ -18,6 +18,9 @@ internal sealed class ConsumerBrokerApi(ClientInstance client, string group)
 
     public string Group { get; } = group;
 
+    /// <summary>Topics and repeating property strings of pulled messages, allocated once instead of per message.</summary>
+    private readonly Protocol.Utf8StringCache _pulledStrings = new(256);
+
     /// <summary>The address requests about <paramref name="queue"/> go to: its master, else any address of the broker.</summary>
     public string BrokerAddress(MessageQueue queue) =>
         Client.FindMasterAddress(queue.BrokerName) ?? Client.FindAnyAddress(queue.BrokerName) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
@@ -39,7 +42,7 @@ internal sealed class ConsumerBrokerApi(ClientInstance client, string group)
             case ResponseCode.PullOffsetMoved:
             {
                 var result = response.DecodeHeader<PullMessageResponseHeader>();
-                List<DecodedMessage>? records = response.Code == ResponseCode.Success ? MessageDecoder.DecodeAll(response.Body.Span) : null;
+                List<DecodedMessage>? records = response.Code == ResponseCode.Success ? MessageDecoder.DecodeAll(response.Body.Span, checkCrc: false, _pulledStrings) : null;
                 return new PullResult(response.Code, result.NextBeginOffset, result.MinOffset, result.MaxOffset, result.SuggestWhichBrokerId, records);
             }
             default:
