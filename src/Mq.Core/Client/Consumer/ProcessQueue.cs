@@ -9,7 +9,15 @@ namespace Mq.Client;
 /// </summary>
 internal sealed class ProcessQueue
 {
-    private readonly SortedDictionary<long, long> _inFlight = [];
+    // In-flight offsets, ascending, in _offsets[_start.._end) with their sizes (Consumed once handled). A queue
+    // is pulled in offset order, so adding is an append and the smallest in-flight offset is the first slot:
+    // no node per message as a sorted tree would allocate. The head slot is always in flight.
+    private const int Consumed = -1;
+    private long[] _offsets = new long[64];
+    private int[] _sizes = new int[64];
+    private int _start;
+    private int _end;
+    private int _inFlight;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _space = new(0);
     private long _maxOffset = -1;
@@ -44,7 +52,7 @@ internal sealed class ProcessQueue
         {
             lock (_gate)
             {
-                return _inFlight.Count;
+                return _inFlight;
             }
         }
     }
@@ -58,7 +66,7 @@ internal sealed class ProcessQueue
         {
             lock (_gate)
             {
-                return _inFlight.Count == 0 ? 0 : _maxOffset - FirstKey();
+                return _inFlight == 0 ? 0 : _maxOffset - _offsets[_start];
             }
         }
     }
@@ -67,9 +75,19 @@ internal sealed class ProcessQueue
     {
         lock (_gate)
         {
-            if (_inFlight.TryAdd(queueOffset, size))
+            if (_start == _end || queueOffset > _offsets[_end - 1])
             {
-                _bytes += size;
+                if (_end == _offsets.Length)
+                {
+                    MakeRoom();
+                }
+                _offsets[_end] = queueOffset;
+                _sizes[_end++] = size;
+                Track(size);
+            }
+            else
+            {
+                AddOutOfOrder(queueOffset, size);
             }
             if (queueOffset > _maxOffset)
             {
@@ -84,15 +102,26 @@ internal sealed class ProcessQueue
         long result;
         lock (_gate)
         {
-            if (_inFlight.Count == 0)
+            if (_inFlight == 0)
             {
                 return -1;
             }
-            if (_inFlight.Remove(queueOffset, out long size))
+            int slot = Array.BinarySearch(_offsets, _start, _end - _start, queueOffset);
+            if (slot >= 0 && _sizes[slot] != Consumed)
             {
-                _bytes -= size;
+                _bytes -= _sizes[slot];
+                _sizes[slot] = Consumed;
+                _inFlight--;
             }
-            result = _inFlight.Count == 0 ? _maxOffset + 1 : FirstKey();
+            while (_start < _end && _sizes[_start] == Consumed)
+            {
+                _start++;
+            }
+            if (_start == _end)
+            {
+                _start = _end = 0;
+            }
+            result = _inFlight == 0 ? _maxOffset + 1 : _offsets[_start];
         }
         if (_space.CurrentCount == 0)
         {
@@ -104,12 +133,59 @@ internal sealed class ProcessQueue
     /// <summary>Waits until a message leaves the queue (flow control), or <paramref name="timeout"/>.</summary>
     public Task WaitForSpaceAsync(TimeSpan timeout, CancellationToken cancellationToken) => _space.WaitAsync(timeout, cancellationToken);
 
-    private long FirstKey()
+    // An offset at or below the last one cached: a redelivery or a re-pull after the queue was reset. Rare,
+    // so inserting may shift the slots; an offset still in flight is not added twice.
+    private void AddOutOfOrder(long queueOffset, int size)
     {
-        foreach (long key in _inFlight.Keys)
+        int slot = Array.BinarySearch(_offsets, _start, _end - _start, queueOffset);
+        if (slot >= 0)
         {
-            return key;
+            if (_sizes[slot] == Consumed)
+            {
+                _sizes[slot] = size;
+                Track(size);
+            }
+            return;
         }
-        return -1;
+        slot = ~slot;
+        if (_end == _offsets.Length)
+        {
+            slot -= _start;
+            MakeRoom();
+        }
+        Array.Copy(_offsets, slot, _offsets, slot + 1, _end - slot);
+        Array.Copy(_sizes, slot, _sizes, slot + 1, _end - slot);
+        _offsets[slot] = queueOffset;
+        _sizes[slot] = size;
+        _end++;
+        Track(size);
+    }
+
+    private void Track(int size)
+    {
+        _inFlight++;
+        _bytes += size;
+    }
+
+    // The slots are full: move the live range to the front, and double the arrays when it fills half of them.
+    private void MakeRoom()
+    {
+        int length = _end - _start;
+        if (length >= _offsets.Length / 2)
+        {
+            long[] offsets = new long[_offsets.Length * 2];
+            int[] sizes = new int[_sizes.Length * 2];
+            Array.Copy(_offsets, _start, offsets, 0, length);
+            Array.Copy(_sizes, _start, sizes, 0, length);
+            _offsets = offsets;
+            _sizes = sizes;
+        }
+        else
+        {
+            Array.Copy(_offsets, _start, _offsets, 0, length);
+            Array.Copy(_sizes, _start, _sizes, 0, length);
+        }
+        _start = 0;
+        _end = length;
     }
 }

@@ -122,7 +122,7 @@ public sealed partial class PushConsumer
             }
             else
             {
-                _ = ConsumeAsync(processQueue, message);
+                _consumeWorkers.Post((processQueue, message));
             }
         }
         if (processQueue.Count == 0 && records.Count > 0)
@@ -132,60 +132,61 @@ public sealed partial class PushConsumer
         }
     }
 
-    private async Task ConsumeAsync(ProcessQueue processQueue, ReceivedMessage message)
+    // Runs on a consume worker (ConsumeWorkers: on a pool thread, at most ConsumeParallelism at once). An async
+    // ValueTask method: a handler that completes synchronously costs no allocation here.
+    private async ValueTask ConsumeAsync(ProcessQueue processQueue, ReceivedMessage message)
     {
-        // The handler runs on a pool thread of its own (Java's consumeExecutor), never inline in the pull loop:
-        // that runs on the thread completing the pull response, and a synchronous handler would otherwise
-        // consume the pulled messages one by one there and hold up the other responses read with it.
-        await Task.Yield();
-        await _consumeSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        if (processQueue.Dropped)
         {
-            if (processQueue.Dropped)
-            {
-                // The queue moved to another consumer (or we are stopping): not started messages stay
-                // uncommitted and are delivered again from the committed offset (Java checks isDropped too).
-                HandlerDone();
-                return;
-            }
-            var context = new ConsumeContext(processQueue.Queue, Options.ConsumerGroup);
-            ConsumeResult result;
-            long started = Stopwatch.GetTimestamp();
-            using (Activity? activity = _client.Metrics.Activities.StartActivity("receive " + message.Topic, ActivityKind.Consumer,
-                message.Property(ClientMetrics.TraceParentProperty)))
-            {
-                activity?.SetTag("messaging.system", "rocketmq");
-                activity?.SetTag("messaging.message.id", message.MessageId);
-                try
-                {
-                    result = await _handler.HandleAsync(message, context, _hardStop.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    _client.Logger.HandlerFailed(ex, message.MessageId);
-                    result = ConsumeResult.ReconsumeLater;
-                }
-            }
-            _client.Metrics.ConsumeLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
-            if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
-                && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))
-            {
-                // Neither the broker nor the retry topic took it: redeliver locally in 5 s (Java).
-                _ = RedeliverLaterAsync(processQueue, message);
-                return;
-            }
-            long offset = processQueue.Remove(message.QueueOffset);
-            if (offset >= 0 && (!processQueue.Dropped || _stopping.IsCancellationRequested))
-            {
-                _offsets[processQueue.Queue] = offset;
-            }
+            // The queue moved to another consumer (or we are stopping): not started messages stay
+            // uncommitted and are delivered again from the committed offset (Java checks isDropped too).
             HandlerDone();
+            return;
         }
-        finally
+        var context = new ConsumeContext(processQueue.Queue, Options.ConsumerGroup);
+        ConsumeResult result;
+        long started = Stopwatch.GetTimestamp();
+        using (Activity? activity = StartReceiveActivity(message))
         {
-            _consumeSlots.Release();
+            try
+            {
+                result = await _handler.HandleAsync(message, context, _hardStop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _client.Logger.HandlerFailed(ex, message.MessageId);
+                result = ConsumeResult.ReconsumeLater;
+            }
         }
+        _client.Metrics.ConsumeLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
+        if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
+            && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))
+        {
+            // Neither the broker nor the retry topic took it: redeliver locally in 5 s (Java).
+            _ = RedeliverLaterAsync(processQueue, message);
+            return;
+        }
+        long offset = processQueue.Remove(message.QueueOffset);
+        if (offset >= 0 && (!processQueue.Dropped || _stopping.IsCancellationRequested))
+        {
+            _offsets[processQueue.Queue] = offset;
+        }
+        HandlerDone();
+    }
+
+    private Activity? StartReceiveActivity(ReceivedMessage message)
+    {
+        // Checked first so that a process without a listener builds no activity name per message.
+        if (!_client.Metrics.Activities.HasListeners())
+        {
+            return null;
+        }
+        Activity? activity = _client.Metrics.Activities.StartActivity("receive " + message.Topic, ActivityKind.Consumer,
+            message.Property(ClientMetrics.TraceParentProperty));
+        activity?.SetTag("messaging.system", "rocketmq");
+        activity?.SetTag("messaging.message.id", message.MessageId);
+        return activity;
     }
 
     private async Task RedeliverLaterAsync(ProcessQueue processQueue, ReceivedMessage message)
@@ -193,7 +194,7 @@ public sealed partial class PushConsumer
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(5), _client.Time, processQueue.Stop.Token).ConfigureAwait(false);
-            await ConsumeAsync(processQueue, message).ConfigureAwait(false);
+            _consumeWorkers.Post((processQueue, message));
         }
         catch (OperationCanceledException)
         {

@@ -19,7 +19,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
     private readonly Dictionary<string, SubscriptionData> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MessageQueue, ProcessQueue> _processQueues = new();
     private readonly ConcurrentDictionary<MessageQueue, long> _offsets = new();
-    private readonly SemaphoreSlim _consumeSlots;
+    private readonly ConsumeWorkers<(ProcessQueue Queue, ReceivedMessage Message)> _consumeWorkers;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _hardStop = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,7 +45,8 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         _client.Consumer = this;
         _api = new ConsumerBrokerApi(_client, options.ConsumerGroup);
         _rebalancer = new Rebalancer(_api, this, options.AllocateStrategy, options.MessageModel == ConsumerMessageModel.Broadcasting, options.RebalanceInterval);
-        _consumeSlots = new SemaphoreSlim(options.ConsumeParallelism, options.ConsumeParallelism);
+        _consumeWorkers = new(item => ConsumeAsync(item.Queue, item.Message), options.ConsumeParallelism,
+            (item, ex) => _client.Logger.HandlerFailed(ex, item.Message.MessageId));
         _retryTopic = "%RETRY%" + options.ConsumerGroup;
         foreach (KeyValuePair<string, string> subscription in options.Subscriptions)
         {
