@@ -8,37 +8,51 @@ namespace Mq.Client;
 /// A message as consumers see it (RocketMQ <c>MessageExt</c>): the stored record decoded, its body
 /// inflated when the producer compressed it, and the original topic restored for retried messages.
 /// </summary>
+/// <remarks>
+/// The message reads its fields from the stored record's bytes, on first use: the queue offset and the
+/// few fields delivery itself needs are read up front, while properties, hosts, ids and times are decoded
+/// only when asked for. The bytes are a slice of one copy of the pull's response, shared by the messages
+/// of that pull: holding one message keeps that copy (at most one pull's worth) alive.
+/// </remarks>
 public sealed class ReceivedMessage
 {
-    // The decoded record stays behind the message: fields the handler never reads (hosts, ids, times) are
-    // materialised on first use instead of for every delivered message.
-    private readonly DecodedMessage _record;
+    private readonly ReadOnlyMemory<byte> _record;
+    private readonly int _propertiesPosition;
+    private readonly Protocol.Utf8StringCache? _strings;
+    private IReadOnlyDictionary<string, string>? _properties;
+    private string? _messageId;
     private string? _offsetMessageId;
     private System.Net.IPEndPoint? _bornHost;
     private System.Net.IPEndPoint? _storeHost;
 
-    private ReceivedMessage(DecodedMessage record, string brokerName, string topic, byte[] body)
+    private ReceivedMessage(ReadOnlyMemory<byte> record, in MessageView view, string brokerName, Protocol.Utf8StringCache? strings)
     {
         _record = record;
-        Topic = topic;
-        Body = body;
+        _strings = strings;
+        _propertiesPosition = view.PropertiesPosition;
+        Body = record.Slice(view.BodyPosition, view.Body.Length);
+        Topic = strings is null ? view.Topic : strings.Get(view.TopicUtf8);
         BrokerName = brokerName;
+        QueueId = view.QueueId;
+        QueueOffset = view.QueueOffset;
+        SysFlag = view.SysFlag;
+        ReconsumeTimes = view.ReconsumeTimes;
     }
 
     /// <summary>Message id: the producer's <c>UNIQ_KEY</c> when present, else <see cref="OffsetMessageId"/> (as Java/Go).</summary>
-    public string MessageId => Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? OffsetMessageId;
+    public string MessageId => _messageId ??= Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? OffsetMessageId;
 
     /// <summary>The broker's id of the stored record: store host + commit-log offset (§4.7).</summary>
-    public string OffsetMessageId => _offsetMessageId ??= _record.OffsetMessageId;
+    public string OffsetMessageId => _offsetMessageId ??= Messages.OffsetMessageId.Create(View().StoreHost, CommitLogOffset);
 
     /// <summary>The topic; for a redelivered message, the original topic (from <c>RETRY_TOPIC</c>).</summary>
-    public string Topic { get; }
+    public string Topic { get; private set; }
 
     /// <summary>The body, inflated when the producer compressed it.</summary>
-    public ReadOnlyMemory<byte> Body { get; }
+    public ReadOnlyMemory<byte> Body { get; private set; }
 
     /// <summary>All properties of the stored message (system and user).</summary>
-    public IReadOnlyDictionary<string, string> Properties => _record.Properties;
+    public IReadOnlyDictionary<string, string> Properties => _properties ??= MessageProperties.Decode(PropertiesUtf8, _strings);
 
     /// <summary>The tag, or null.</summary>
     public string? Tags => Property(MessageConst.Tags);
@@ -50,84 +64,151 @@ public sealed class ReceivedMessage
     public string BrokerName { get; }
 
     /// <summary>The queue id the message was pulled from.</summary>
-    public int QueueId => _record.QueueId;
+    public int QueueId { get; }
 
     /// <summary>The queue the message was pulled from (its topic is the pulled topic, e.g. <c>%RETRY%group</c>).</summary>
     public MessageQueue Queue => new(PulledTopic ?? Topic, BrokerName, QueueId);
 
     /// <summary>The consume-queue offset.</summary>
-    public long QueueOffset => _record.QueueOffset;
+    public long QueueOffset { get; }
 
     /// <summary>The commit-log (physical) offset.</summary>
-    public long CommitLogOffset => _record.CommitLogOffset;
+    public long CommitLogOffset => View().PhysicalOffset;
 
     /// <summary>The user flag.</summary>
-    public int Flag => _record.Flag;
+    public int Flag => View().Flag;
 
     /// <summary>The stored system flag (§4.2).</summary>
-    public int SysFlag => _record.SysFlag;
+    public int SysFlag { get; }
 
     /// <summary>How many times this message was redelivered after consume failures.</summary>
-    public int ReconsumeTimes => _record.ReconsumeTimes;
+    public int ReconsumeTimes { get; }
 
     /// <summary>When the producer created it (producer clock).</summary>
-    public DateTimeOffset BornTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(_record.BornTimestamp);
+    public DateTimeOffset BornTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(View().BornTimestamp);
 
     /// <summary>When the broker stored it (broker clock).</summary>
-    public DateTimeOffset StoreTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(_record.StoreTimestamp);
+    public DateTimeOffset StoreTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(View().StoreTimestamp);
 
     /// <summary>The producer's address as the broker saw it.</summary>
-    public System.Net.IPEndPoint BornHost => _bornHost ??= _record.BornHost.ToEndPoint();
+    public System.Net.IPEndPoint BornHost => _bornHost ??= View().BornHost.ToEndPoint();
 
     /// <summary>The broker's store address.</summary>
-    public System.Net.IPEndPoint StoreHost => _storeHost ??= _record.StoreHost.ToEndPoint();
+    public System.Net.IPEndPoint StoreHost => _storeHost ??= View().StoreHost.ToEndPoint();
 
     /// <summary>The stored record size in bytes.</summary>
-    public int StoreSize => _record.StoreSize;
+    public int StoreSize => _record.Length;
 
     /// <summary>For a committed transactional message, the half message's commit-log offset; else 0.</summary>
-    public long PreparedTransactionOffset => _record.PreparedTransactionOffset;
+    public long PreparedTransactionOffset => View().PreparedTransactionOffset;
 
     /// <summary>A property value, or null.</summary>
-    public string? Property(string key) => Properties.TryGetValue(key, out string? value) ? value : null;
+    public string? Property(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_properties is { } decoded)
+        {
+            return decoded.TryGetValue(key, out string? value) ? value : null;
+        }
+        // Before the map exists (the common case: a tag filter, the message id), the bytes are searched for
+        // the one key instead of decoding every property.
+        Span<byte> keyUtf8 = stackalloc byte[256];
+        if (!System.Text.Encoding.UTF8.TryGetBytes(key, keyUtf8, out int keyLength))
+        {
+            return Properties.TryGetValue(key, out string? value) ? value : null;
+        }
+        if (!MessageProperties.TryGetValue(PropertiesUtf8, keyUtf8[..keyLength], out ReadOnlySpan<byte> found))
+        {
+            return null;
+        }
+        return _strings is not null && MessageProperties.HasRepeatingValues(key) ? _strings.Get(found) : System.Text.Encoding.UTF8.GetString(found);
+    }
 
     /// <summary>The topic the record was pulled from when it differs from <see cref="Topic"/> (retries).</summary>
-    internal string? PulledTopic { get; private init; }
+    internal string? PulledTopic { get; private set; }
+
+    private ReadOnlySpan<byte> PropertiesUtf8 => _record.Span[_propertiesPosition..];
 
     /// <inheritdoc />
     public override string ToString() => $"ReceivedMessage [topic={Topic}, msgId={MessageId}, queue={BrokerName}/{QueueId}, offset={QueueOffset}, reconsumeTimes={ReconsumeTimes}]";
 
     /// <summary>
+    /// Decodes the records of a PULL_MESSAGE body (or any body of stored records back to back) into messages
+    /// that share one copy of <paramref name="records"/>; stops where the rest is not a record, as Java's
+    /// decoder does, and throws <see cref="InvalidDataException"/> for a malformed record.
+    /// </summary>
+    internal static List<ReceivedMessage> DecodeAll(ReadOnlySpan<byte> records, string brokerName, string? retryGroupTopic, Protocol.Utf8StringCache? strings)
+    {
+        var result = new List<ReceivedMessage>();
+        ReadOnlyMemory<byte> rest = records.ToArray();
+        while (!rest.IsEmpty)
+        {
+            var status = MessageView.TryRead(rest.Span, checkCrc: false, out var view, out int size, lenientSize: true);
+            if (status == RecordReadStatus.BadMagic)
+            {
+                break;
+            }
+            if (status != RecordReadStatus.Ok)
+            {
+                throw new InvalidDataException($"Record {result.Count} in the buffer is invalid: {status}.");
+            }
+            result.Add(FromRecord(rest[..size], view, brokerName, retryGroupTopic, strings));
+            rest = rest[size..];
+        }
+        return result;
+    }
+
+    /// <summary>Decodes one stored record (a CHECK_TRANSACTION_STATE body); throws <see cref="InvalidDataException"/> when it is not one.</summary>
+    internal static ReceivedMessage Decode(ReadOnlySpan<byte> record, string brokerName)
+    {
+        byte[] copy = record.ToArray();
+        var status = MessageView.TryRead(copy, checkCrc: false, out var view, out int size, lenientSize: true);
+        if (status != RecordReadStatus.Ok)
+        {
+            throw new InvalidDataException($"Not a valid stored message record: {status}.");
+        }
+        return FromRecord(copy.AsMemory(0, size), view, brokerName, null, null);
+    }
+
+    /// <summary>
     /// Builds the consumer view of a pulled record: inflates the body (sysFlag bit 0; zlib, the only
     /// algorithm Java 4.9 producers use by default) and restores the topic of retry messages.
     /// </summary>
-    internal static ReceivedMessage FromRecord(DecodedMessage record, string brokerName, string? retryGroupTopic)
+    private static ReceivedMessage FromRecord(ReadOnlyMemory<byte> record, in MessageView view, string brokerName, string? retryGroupTopic,
+        Protocol.Utf8StringCache? strings)
     {
-        byte[] body = record.Body;
-        if ((record.SysFlag & MessageSysFlag.Compressed) != 0)
+        var message = new ReceivedMessage(record, view, brokerName, strings);
+        if ((message.SysFlag & MessageSysFlag.Compressed) != 0)
         {
-            body = Inflate(record.Body, record.SysFlag);
+            message.Body = Inflate(message.Body, message.SysFlag);
         }
-        string topic = record.Topic;
-        string? pulledTopic = null;
-        if (retryGroupTopic is not null && string.Equals(record.Topic, retryGroupTopic, StringComparison.Ordinal)
-            && record.Properties.TryGetValue(MessageConst.RetryTopic, out string? original))
+        if (retryGroupTopic is not null && string.Equals(message.Topic, retryGroupTopic, StringComparison.Ordinal)
+            && message.Property(MessageConst.RetryTopic) is { } original)
         {
             // RocketMQ ConsumeMessageConcurrentlyService.resetRetryAndNamespace: the app sees the original topic.
-            topic = original;
-            pulledTopic = record.Topic;
+            message.PulledTopic = message.Topic;
+            message.Topic = original;
         }
-        return new ReceivedMessage(record, brokerName, topic, body) { PulledTopic = pulledTopic };
+        return message;
     }
 
-    internal static byte[] Inflate(byte[] compressed, int sysFlag)
+    // The record's fields that are read on demand: the bytes were validated when the message was built.
+    private MessageView View()
+    {
+        MessageView.TryRead(_record.Span, checkCrc: false, out MessageView view, out _, lenientSize: true);
+        return view;
+    }
+
+    internal static byte[] Inflate(ReadOnlyMemory<byte> compressed, int sysFlag)
     {
         int type = (sysFlag & MessageSysFlag.CompressionTypeMask) >> 8;
         if (type is not 0 and not 3)
         {
             throw new InvalidDataException("Compression type " + type.ToString(System.Globalization.CultureInfo.InvariantCulture) + " (LZ4/ZSTD) is not supported; only zlib bodies can be inflated.");
         }
-        using var input = new MemoryStream(compressed, writable: false);
+        using var input = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(compressed, out ArraySegment<byte> segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(compressed.ToArray(), writable: false);
         using var zlib = new ZLibStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream(compressed.Length * 4);
         zlib.CopyTo(output);

@@ -9,14 +9,11 @@ namespace Mq.Messages;
 public static class MessageDecoder
 {
     /// <summary>Materialises one record view.</summary>
-    public static DecodedMessage ToDecodedMessage(in MessageView view) => ToDecodedMessage(view, null);
-
-    /// <summary>One record view, its topic and repeating property strings taken from <paramref name="strings"/>.</summary>
-    internal static DecodedMessage ToDecodedMessage(in MessageView view, Protocol.Utf8StringCache? strings) => new()
+    public static DecodedMessage ToDecodedMessage(in MessageView view) => new()
     {
         StoreSize = view.TotalSize,
         BodyCrc = view.BodyCrc,
-        Topic = strings is null ? view.Topic : strings.Get(view.TopicUtf8),
+        Topic = view.Topic,
         QueueId = view.QueueId,
         Flag = view.Flag,
         QueueOffset = view.QueueOffset,
@@ -29,7 +26,7 @@ public static class MessageDecoder
         ReconsumeTimes = view.ReconsumeTimes,
         PreparedTransactionOffset = view.PreparedTransactionOffset,
         Body = view.Body.ToArray(),
-        Properties = MessageProperties.Decode(view.Properties, strings),
+        Properties = MessageProperties.Decode(view.Properties),
     };
 
     /// <summary>
@@ -79,13 +76,7 @@ public static class MessageDecoder
     }
 
     /// <summary>Span overload of <see cref="DecodeAll(ReadOnlySequence{byte}, bool)"/>.</summary>
-    public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc = false) => DecodeAll(source, checkCrc, null);
-
-    /// <summary>
-    /// <see cref="DecodeAll(ReadOnlySpan{byte}, bool)"/> for a consumer's stream of pulls: topics and repeating
-    /// property strings come from <paramref name="strings"/> instead of being allocated per message.
-    /// </summary>
-    internal static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc, Protocol.Utf8StringCache? strings)
+    public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> source, bool checkCrc = false)
     {
         var result = new List<DecodedMessage>();
         while (!source.IsEmpty)
@@ -93,7 +84,7 @@ public static class MessageDecoder
             var status = MessageView.TryRead(source, checkCrc, out var view, out int size, lenientSize: true);
             if (status == RecordReadStatus.Ok)
             {
-                result.Add(ToDecodedMessage(view, strings));
+                result.Add(ToDecodedMessage(view));
                 source = source[size..];
             }
             else if (status == RecordReadStatus.BadMagic)

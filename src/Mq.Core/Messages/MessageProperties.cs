@@ -58,7 +58,7 @@ public static class MessageProperties
     /// Keys whose values most messages of a stream share (a tag, a flag, a topic or group name). Ids, keys,
     /// offsets and times are unique per message: caching them would only evict the strings that repeat.
     /// </summary>
-    private static bool HasRepeatingValues(string key) =>
+    internal static bool HasRepeatingValues(string key) =>
         key is MessageConst.Tags or MessageConst.WaitStoreMsgOk or MessageConst.Cluster or MessageConst.RetryTopic
             or MessageConst.RealTopic or MessageConst.ProducerGroup or MessageConst.TransactionPrepared;
 

@@ -64,6 +64,12 @@ public readonly ref struct MessageView
     /// <summary>PROPERTIES as UTF-8 (§4.3).</summary>
     public ReadOnlySpan<byte> Properties => Record[_propertiesPosition..];
 
+    /// <summary>Where <see cref="Body"/> starts in <see cref="Record"/>.</summary>
+    internal int BodyPosition => _bodyPosition;
+
+    /// <summary>Where <see cref="Properties"/> starts in <see cref="Record"/>.</summary>
+    internal int PropertiesPosition => _propertiesPosition;
+
     /// <summary>Whether the body CRC matches the body.</summary>
     public bool IsCrcValid => MessageRecord.BodyCrc(Body) == BodyCrc;
 

@@ -108,44 +108,6 @@ public sealed class MessageCodecTests
     }
 
     [Test]
-    public void A_stream_of_pulled_records_decodes_as_without_the_string_cache_and_shares_repeating_strings()
-    {
-        // Two pulls of the same two records: the second pull's topic, keys and tag come from the cache, while
-        // per-message values (the unique id) are fresh strings; every field decodes exactly as uncached.
-        byte[] records = [.. Record("TopicA", "TAGS\u0001tag-1\u0002UNIQ_KEY\u0001ID-1\u0002WAIT\u0001true"),
-            .. Record("TopicA", "UNIQ_KEY\u0001ID-2\u0002TAGS\u0001tag-1\u0002KEYS\u0001k1 k2\u0002\u0001orphan")];
-        var strings = new Mq.Protocol.Utf8StringCache(64);
-        List<DecodedMessage> first = MessageDecoder.DecodeAll(records, checkCrc: true, strings);
-        List<DecodedMessage> second = MessageDecoder.DecodeAll(records, checkCrc: true, strings);
-        List<DecodedMessage> plain = MessageDecoder.DecodeAll(records);
-        Assert.Multiple(() =>
-        {
-            for (int i = 0; i < 2; i++)
-            {
-                Assert.That(second[i].Topic, Is.EqualTo(plain[i].Topic));
-                Assert.That(second[i].Properties, Is.EquivalentTo(plain[i].Properties));
-                Assert.That(second[i].Body, Is.EqualTo(plain[i].Body));
-            }
-            Assert.That(plain[1].Properties, Has.Count.EqualTo(3), "the orphan value without a key is dropped");
-            Assert.That(second[1].Topic, Is.SameAs(first[0].Topic));
-            Assert.That(second[1].Properties["TAGS"], Is.SameAs(first[0].Properties["TAGS"]));
-            Assert.That(second[0].Properties.Keys.Single(k => k == "UNIQ_KEY"), Is.SameAs(first[1].Properties.Keys.Single(k => k == "UNIQ_KEY")));
-            Assert.That(second[0].Properties["UNIQ_KEY"], Is.Not.SameAs(first[0].Properties["UNIQ_KEY"]), "unique values are not cached");
-        });
-    }
-
-    private static byte[] Record(string topic, string properties)
-    {
-        byte[] body = "pulled body"u8.ToArray();
-        byte[] topicUtf8 = Encoding.UTF8.GetBytes(topic);
-        byte[] props = Encoding.UTF8.GetBytes(properties);
-        int size = MessageRecord.ComputeSize(0, body.Length, topicUtf8.Length, props.Length);
-        var record = new byte[size];
-        MessageRecord.Write(record, size, MessageRecord.BodyCrc(body), 1, 0, 7, 4096, 0, 1, default, 2, default, 0, 0, body, topicUtf8, props);
-        return record;
-    }
-
-    [Test]
     public void EncodesPropertiesWithoutTrailingSeparatorAndSkipsEmpty()
     {
         var bytes = MessageProperties.Encode([new("A", "1"), new("B", ""), new("C", "3")]);

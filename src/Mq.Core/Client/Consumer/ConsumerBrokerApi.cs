@@ -26,11 +26,13 @@ internal sealed class ConsumerBrokerApi(ClientInstance client, string group)
         Client.FindMasterAddress(queue.BrokerName) ?? Client.FindAnyAddress(queue.BrokerName) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
 
     /// <summary>
-    /// PULL_MESSAGE (§6): answers FOUND (records decoded, not yet tag-filtered), NO_NEW_MSG, NO_MATCHED_MSG or
+    /// PULL_MESSAGE (§6): answers FOUND (messages decoded, retried ones under their original topic when
+    /// <paramref name="retryGroupTopic"/> is the group's retry topic; not yet tag-filtered), NO_NEW_MSG, NO_MATCHED_MSG or
     /// OFFSET_MOVED with the broker's offsets; any other answer is thrown. <paramref name="address"/> is the node
     /// to pull from (<see cref="ClientInstance.FindSubscribeAddress"/>: a slave when the master suggested one).
     /// </summary>
-    public async Task<PullResult> PullAsync(string address, PullMessageRequestHeader header, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<PullResult> PullAsync(string address, string brokerName, PullMessageRequestHeader header, string? retryGroupTopic, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         using RemotingCommand response = await Client.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.PullMessage, header),
             timeout, "PULL_MESSAGE", cancellationToken).ConfigureAwait(false);
@@ -42,8 +44,10 @@ internal sealed class ConsumerBrokerApi(ClientInstance client, string group)
             case ResponseCode.PullOffsetMoved:
             {
                 var result = response.DecodeHeader<PullMessageResponseHeader>();
-                List<DecodedMessage>? records = response.Code == ResponseCode.Success ? MessageDecoder.DecodeAll(response.Body.Span, checkCrc: false, _pulledStrings) : null;
-                return new PullResult(response.Code, result.NextBeginOffset, result.MinOffset, result.MaxOffset, result.SuggestWhichBrokerId, records);
+                List<ReceivedMessage>? messages = response.Code == ResponseCode.Success
+                    ? ReceivedMessage.DecodeAll(response.Body.Span, brokerName, retryGroupTopic, _pulledStrings)
+                    : null;
+                return new PullResult(response.Code, result.NextBeginOffset, result.MinOffset, result.MaxOffset, result.SuggestWhichBrokerId, messages);
             }
             default:
                 throw ClientErrors.FromResponse(response, address, "PULL_MESSAGE");

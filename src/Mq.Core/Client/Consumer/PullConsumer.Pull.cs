@@ -68,12 +68,13 @@ public sealed partial class PullConsumer
                     ExpressionType = "TAG",
                 };
                 string address = _client.FindSubscribeAddress(queue.BrokerName, pullFrom, out _) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
-                PullResult result = await _api.PullAsync(address, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                PullResult result = await _api.PullAsync(address, queue.BrokerName, header, retryGroupTopic: null, Options.ConsumerTimeoutWhenSuspend, stop)
+                    .ConfigureAwait(false);
                 pullFrom = result.SuggestWhichBrokerId;
                 if (result.Code == ResponseCode.Success)
                 {
                     _client.Metrics.Lag.Record(result.MaxOffset - result.NextBeginOffset);
-                    Buffer(processQueue, subscription, result.Records!);
+                    Buffer(processQueue, subscription, result.Messages!);
                 }
                 else if (result.Code == ResponseCode.PullOffsetMoved)
                 {
@@ -131,15 +132,14 @@ public sealed partial class PullConsumer
         return start;
     }
 
-    private void Buffer(ProcessQueue processQueue, SubscriptionData subscription, List<DecodedMessage> records)
+    private void Buffer(ProcessQueue processQueue, SubscriptionData subscription, List<ReceivedMessage> pulled)
     {
-        var messages = new List<ReceivedMessage>(records.Count);
-        foreach (DecodedMessage record in records)
+        var messages = new List<ReceivedMessage>(pulled.Count);
+        foreach (ReceivedMessage message in pulled)
         {
             // Client-side re-filter (§6.3): tag hashes may collide.
-            if (SubscriptionParser.Matches(subscription, record.Tags))
+            if (SubscriptionParser.Matches(subscription, message.Tags))
             {
-                ReceivedMessage message = ReceivedMessage.FromRecord(record, processQueue.Queue.BrokerName, null);
                 processQueue.Add(message.QueueOffset, message.Body.Length);
                 messages.Add(message);
             }

@@ -56,14 +56,15 @@ public sealed partial class PushConsumer
                     SubVersion = subscription.SubVersion,
                     ExpressionType = "TAG",
                 };
-                PullResult result = await _api.PullAsync(address, header, Options.ConsumerTimeoutWhenSuspend, stop).ConfigureAwait(false);
+                PullResult result = await _api.PullAsync(address, queue.BrokerName, header, _retryTopic, Options.ConsumerTimeoutWhenSuspend, stop)
+                    .ConfigureAwait(false);
                 pullFrom = result.SuggestWhichBrokerId;
                 switch (result.Code)
                 {
                     case ResponseCode.Success:
                         _client.Metrics.Lag.Record(result.MaxOffset - result.NextBeginOffset);
                         nextOffset = result.NextBeginOffset;
-                        Dispatch(processQueue, subscription, result.Records!);
+                        Dispatch(processQueue, subscription, result.Messages!);
                         break;
                     case ResponseCode.PullNotFound:
                     case ResponseCode.PullRetryImmediately:
@@ -103,17 +104,16 @@ public sealed partial class PushConsumer
         }
     }
 
-    private void Dispatch(ProcessQueue processQueue, SubscriptionData subscription, List<DecodedMessage> records)
+    private void Dispatch(ProcessQueue processQueue, SubscriptionData subscription, List<ReceivedMessage> messages)
     {
         MessageQueue queue = processQueue.Queue;
-        foreach (DecodedMessage record in records)
+        foreach (ReceivedMessage message in messages)
         {
-            if (!SubscriptionParser.Matches(subscription, record.Tags))
+            if (!SubscriptionParser.Matches(subscription, message.Tags))
             {
                 continue;
             }
-            ReceivedMessage message = ReceivedMessage.FromRecord(record, queue.BrokerName, _retryTopic);
-            processQueue.Add(message.QueueOffset, record.Body.Length);
+            processQueue.Add(message.QueueOffset, message.Body.Length);
             _client.Metrics.Received.Add(1);
             Interlocked.Increment(ref _inFlightHandlers);
             if (processQueue.Ordered is { } ordered)
@@ -125,10 +125,10 @@ public sealed partial class PushConsumer
                 _consumeWorkers.Post((processQueue, message));
             }
         }
-        if (processQueue.Count == 0 && records.Count > 0)
+        if (processQueue.Count == 0 && messages.Count > 0)
         {
             // Everything was filtered out on the client: the pulled range counts as consumed.
-            _offsets[queue] = records[^1].QueueOffset + 1;
+            _offsets[queue] = messages[^1].QueueOffset + 1;
         }
     }
 

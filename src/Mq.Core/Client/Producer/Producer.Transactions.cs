@@ -46,14 +46,13 @@ public sealed partial class Producer
         return new TransactionSendResult(result, state);
     }
 
-    internal async Task CheckTransactionStateAsync(string address, CheckTransactionStateRequestHeader header, DecodedMessage record)
+    internal async Task CheckTransactionStateAsync(string address, CheckTransactionStateRequestHeader header, ReceivedMessage message)
     {
         Func<ReceivedMessage, CancellationToken, ValueTask<TransactionState>>? handler = TransactionCheckHandler;
         if (handler is null)
         {
             return;
         }
-        ReceivedMessage message = ReceivedMessage.FromRecord(record, header.Bname ?? string.Empty, null);
         TransactionState state;
         string? remark = null;
         try

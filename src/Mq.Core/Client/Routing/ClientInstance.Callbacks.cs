@@ -22,9 +22,9 @@ internal sealed partial class ClientInstance
             if (producer is not null)
             {
                 var header = request.DecodeHeader<CheckTransactionStateRequestHeader>();
-                DecodedMessage record = MessageDecoder.Decode(request.Body.Span);
+                ReceivedMessage message = ReceivedMessage.Decode(request.Body.Span, header.Bname ?? string.Empty);
                 // The check runs off the receive loop: the application's handler may take its time.
-                _ = Task.Run(() => producer.CheckTransactionStateAsync(connection.RemoteAddress, header, record), CancellationToken.None);
+                _ = Task.Run(() => producer.CheckTransactionStateAsync(connection.RemoteAddress, header, message), CancellationToken.None);
             }
             return new ValueTask<RemotingCommand?>(request.IsOneway ? null : RemotingCommand.CreateResponse(request, ResponseCode.Success));
         });
