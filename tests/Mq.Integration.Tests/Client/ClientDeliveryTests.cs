@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using Mq.Client;
 using Mq.Messages;
@@ -236,6 +237,55 @@ public sealed class ClientDeliveryTests
             Assert.That(group.Select(b => int.Parse(b.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.Ordered, group.Key);
         }
         Assert.That(failures, Is.EqualTo(2), "the failed message was retried in place once");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_consumed_message_is_handled_inside_the_trace_it_was_sent_from(bool orderly)
+    {
+        // The producer carries the sender's W3C context in the traceparent property; the consumer's receive
+        // activity continues it, concurrent or orderly, and is current while the handler runs.
+        string topic = orderly ? "TracedOrderly" : "TracedConcurrent";
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Mq.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+
+        using var checkout = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+        SendResult sent = await producer.SendAsync(new Message(topic, Encoding.UTF8.GetBytes("traced")));
+        checkout.Stop();
+        Assert.That(Activity.Current, Is.Null);
+
+        var inHandler = new TaskCompletionSource<(ActivityTraceId, ActivitySpanId, string?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ConsumerOptions options = Consumer(ns, "CG_TRACE_" + topic, topic);
+        options.Orderly = orderly;
+        await using var consumer = new PushConsumer(options, (message, _, _) =>
+        {
+            Activity? current = Activity.Current;
+            inHandler.TrySetResult((current?.TraceId ?? default, current?.ParentSpanId ?? default, current?.OperationName, message.MessageId));
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        (ActivityTraceId traceId, ActivitySpanId parent, string? operation, string? messageId) = await inHandler.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Activity send = stopped.Single(a => a.OperationName == "send " + topic);
+        Assert.Multiple(() =>
+        {
+            Assert.That(operation, Is.EqualTo("receive " + topic));
+            Assert.That(traceId, Is.EqualTo(checkout.TraceId), "the receive activity is in the sender's trace");
+            Assert.That(parent, Is.EqualTo(checkout.SpanId));
+            Assert.That(messageId, Is.EqualTo(sent.MessageId));
+            Assert.That(send.TraceId, Is.EqualTo(checkout.TraceId));
+            Assert.That(send.GetTagItem("messaging.message.id"), Is.EqualTo(sent.MessageId));
+        });
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -129,18 +129,21 @@ public sealed partial class PushConsumer
         }
     }
 
-    private async Task<ConsumeResult> HandleOneAsync(ProcessQueue processQueue, ReceivedMessage message)
+    private async ValueTask<ConsumeResult> HandleOneAsync(ProcessQueue processQueue, ReceivedMessage message)
     {
         long started = Stopwatch.GetTimestamp();
         ConsumeResult result;
-        try
+        using (Activity? activity = StartReceiveActivity(message))
         {
-            result = await _handler.HandleAsync(message, new ConsumeContext(processQueue.Queue, Options.ConsumerGroup), _hardStop.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _client.Logger.HandlerFailed(ex, message.MessageId);
-            result = ConsumeResult.ReconsumeLater;
+            try
+            {
+                result = await _handler.HandleAsync(message, new ConsumeContext(processQueue.Queue, Options.ConsumerGroup), _hardStop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _client.Logger.HandlerFailed(ex, message.MessageId);
+                result = ConsumeResult.ReconsumeLater;
+            }
         }
         _client.Metrics.ConsumeLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
