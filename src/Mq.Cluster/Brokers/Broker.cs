@@ -90,6 +90,9 @@ public sealed partial class Broker : IAsyncDisposable
 
     internal PullRequestHoldService PullHolds { get; }
 
+    /// <summary>The broker's meter; null until its address is known (the listener is bound), early in the start.</summary>
+    internal BrokerMetrics? Metrics { get; private set; }
+
     internal BrokerOuterApi OuterApi { get; }
 
     /// <summary>Cancelled when the broker starts stopping.</summary>
@@ -202,6 +205,7 @@ public sealed partial class Broker : IAsyncDisposable
         }
         Address = RemotingAddress.Format(new IPEndPoint(BrokerIP1, EndPoint.Port));
         StoreHost = MessageHost.From(BrokerIP1, EndPoint.Port);
+        Metrics = new BrokerMetrics(this);
         Server.ConnectionClosed += OnConnectionClosed;
         PullHolds.Start();
         Topics.Changed += OnTopicsChanged;
@@ -373,6 +377,7 @@ public sealed partial class Broker : IAsyncDisposable
         {
             await (abrupt ? Store.CrashAsync() : Store.DisposeAsync()).ConfigureAwait(false);
             _stopping.Dispose();
+            Metrics?.Dispose();
         }
         BrokerLog.Stopped(Logger, Options.BrokerName, Address);
     }

@@ -163,6 +163,7 @@ internal sealed class PullMessageProcessor(Broker broker) : IBrokerProcessor
         if (code == ResponseCode.Success)
         {
             Interlocked.Add(ref broker.Stats.GetMessages, result.MessageCount);
+            broker.Metrics?.Delivered(header.Topic, header.ConsumerGroup, result.MessageCount);
             response.SetBody(result.Messages, result.BufferTotalSize, result);
         }
         else

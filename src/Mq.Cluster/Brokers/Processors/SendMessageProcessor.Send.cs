@@ -83,9 +83,9 @@ internal sealed partial class SendMessageProcessor
         if (put.IsCompletedSuccessfully)
         {
             AppendResult result = put.Result;
-            return Done(PutResponse(request, result, queueId, null));
+            return Done(PutResponse(request, topicName, result, queueId, null));
         }
-        return AwaitPut(put, request, queueId);
+        return AwaitPut(put, request, topicName, queueId);
     }
 
     private ValueTask<RemotingCommand?> SendBatch(RemotingConnection connection, RemotingCommand request, SendContext context, CancellationToken cancellationToken)
@@ -128,21 +128,21 @@ internal sealed partial class SendMessageProcessor
         if (put.IsCompletedSuccessfully)
         {
             AppendResult result = put.Result;
-            return Done(PutResponse(request, result, batch.QueueId, result.IsStored ? broker.Store.BatchOffsetMessageIds(result, broker.StoreHost) : null));
+            return Done(PutResponse(request, batch.Topic, result, batch.QueueId, result.IsStored ? broker.Store.BatchOffsetMessageIds(result, broker.StoreHost) : null));
         }
-        return AwaitBatch(put, request, batch.QueueId);
+        return AwaitBatch(put, request, batch.Topic, batch.QueueId);
     }
 
-    private async ValueTask<RemotingCommand?> AwaitPut(ValueTask<AppendResult> put, RemotingCommand request, int queueId)
+    private async ValueTask<RemotingCommand?> AwaitPut(ValueTask<AppendResult> put, RemotingCommand request, string topic, int queueId)
     {
         AppendResult result = await put.ConfigureAwait(false);
-        return PutResponse(request, result, queueId, null);
+        return PutResponse(request, topic, result, queueId, null);
     }
 
-    private async ValueTask<RemotingCommand?> AwaitBatch(ValueTask<AppendResult> put, RemotingCommand request, int queueId)
+    private async ValueTask<RemotingCommand?> AwaitBatch(ValueTask<AppendResult> put, RemotingCommand request, string topic, int queueId)
     {
         AppendResult result = await put.ConfigureAwait(false);
-        return PutResponse(request, result, queueId, result.IsStored ? broker.Store.BatchOffsetMessageIds(result, broker.StoreHost) : null);
+        return PutResponse(request, topic, result, queueId, result.IsStored ? broker.Store.BatchOffsetMessageIds(result, broker.StoreHost) : null);
     }
 
     private static ValueTask<RemotingCommand?> Done(RemotingCommand response) => new(response);

@@ -33,18 +33,20 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
 
     public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken)
     {
+        BrokerMetrics? metrics = broker.Metrics;
+        long started = metrics is { TimesSends: true } ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         if (!broker.TryEnterSend())
         {
             string remark = $"[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: 0ms, size of queue: {broker.InFlightSends}";
             BrokerLog.FlowControl(broker.Logger, remark);
-            return new ValueTask<RemotingCommand?>(Busy(request, remark));
+            return Answered(Busy(request, remark), metrics, started);
         }
         if (broker.Store.CommitLogMaxOffset - broker.Store.CommitLogFlushedOffset > broker.Options.MaxUnflushedBytes)
         {
             broker.ExitSend();
             const string Remark = "[PC_SYNCHRONIZED]broker busy, start flow control for a while";
             BrokerLog.FlowControl(broker.Logger, Remark);
-            return new ValueTask<RemotingCommand?>(Busy(request, Remark));
+            return Answered(Busy(request, Remark), metrics, started);
         }
         if (!_pool.TryDequeue(out SendContext? context))
         {
@@ -56,12 +58,12 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
             ValueTask<RemotingCommand?> result = request.Code == RequestCode.SendBatchMessage
                 ? SendBatch(connection, request, context, cancellationToken)
                 : Send(connection, request, context, cancellationToken);
-            if (result.IsCompleted)
+            if (result.IsCompletedSuccessfully)
             {
-                return result;
+                return Answered(result.Result, metrics, started);
             }
             async = true;
-            return Complete(result, context);
+            return Complete(result, context, metrics, started);
         }
         finally
         {
@@ -72,16 +74,24 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
         }
     }
 
-    private async ValueTask<RemotingCommand?> Complete(ValueTask<RemotingCommand?> pending, SendContext context)
+    private async ValueTask<RemotingCommand?> Complete(ValueTask<RemotingCommand?> pending, SendContext context, BrokerMetrics? metrics, long started)
     {
         try
         {
-            return await pending.ConfigureAwait(false);
+            RemotingCommand? response = await pending.ConfigureAwait(false);
+            metrics?.SendAnswered(response, started);
+            return response;
         }
         finally
         {
             Release(context);
         }
+    }
+
+    private static ValueTask<RemotingCommand?> Answered(RemotingCommand? response, BrokerMetrics? metrics, long started)
+    {
+        metrics?.SendAnswered(response, started);
+        return new ValueTask<RemotingCommand?>(response);
     }
 
     private void Release(SendContext context)
@@ -153,7 +163,7 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
     }
 
     /// <summary>The response for an append outcome (RocketMQ <c>handlePutMessageResult</c>).</summary>
-    private RemotingCommand PutResponse(RemotingCommand request, in AppendResult result, int queueId, string? batchIds)
+    private RemotingCommand PutResponse(RemotingCommand request, string topic, in AppendResult result, int queueId, string? batchIds)
     {
         (int code, string? remark) = result.Status switch
         {
@@ -172,7 +182,9 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
         RemotingCommand response = Response(request, code, remark);
         if (result.IsStored)
         {
-            Interlocked.Add(ref broker.Stats.PutMessages, Math.Max(1, result.MessageCount));
+            int stored = Math.Max(1, result.MessageCount);
+            Interlocked.Add(ref broker.Stats.PutMessages, stored);
+            broker.Metrics?.Stored(topic, stored);
             ExtFields fields = response.ExtFields;
             if (batchIds is not null)
             {
