@@ -32,9 +32,6 @@ internal sealed class ConsumeWorkers<T> : IThreadPoolWorkItem
         _onFault = onFault;
     }
 
-    /// <summary>Items posted and not yet taken by a worker.</summary>
-    public int Queued => _queue.Count;
-
     /// <summary>Queues <paramref name="item"/> and starts a worker unless <c>parallelism</c> are already running.</summary>
     public void Post(T item)
     {
