@@ -243,8 +243,9 @@ public sealed class ClientDeliveryTests
     [TestCase(true)]
     public async Task A_consumed_message_is_handled_inside_the_trace_it_was_sent_from(bool orderly)
     {
-        // The producer carries the sender's W3C context in the traceparent property; the consumer's receive
-        // activity continues it, concurrent or orderly, and is current while the handler runs.
+        // The producer's send activity is a child of the caller's, and its W3C context travels in the traceparent
+        // property; the consumer's receive activity continues from the send, concurrent or orderly, and is current
+        // while the handler runs.
         string topic = orderly ? "TracedOrderly" : "TracedConcurrent";
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
@@ -261,8 +262,8 @@ public sealed class ClientDeliveryTests
 
         using var checkout = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
         SendResult sent = await producer.SendAsync(new Message(topic, Encoding.UTF8.GetBytes("traced")));
+        Assert.That(Activity.Current, Is.SameAs(checkout), "sending leaves the caller's current activity as it was");
         checkout.Stop();
-        Assert.That(Activity.Current, Is.Null);
 
         var inHandler = new TaskCompletionSource<(ActivityTraceId, ActivitySpanId, string?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
         ConsumerOptions options = Consumer(ns, "CG_TRACE_" + topic, topic);
@@ -281,10 +282,54 @@ public sealed class ClientDeliveryTests
         {
             Assert.That(operation, Is.EqualTo("receive " + topic));
             Assert.That(traceId, Is.EqualTo(checkout.TraceId), "the receive activity is in the sender's trace");
-            Assert.That(parent, Is.EqualTo(checkout.SpanId));
+            Assert.That(parent, Is.EqualTo(send.SpanId), "and continues from the send");
             Assert.That(messageId, Is.EqualTo(sent.MessageId));
             Assert.That(send.TraceId, Is.EqualTo(checkout.TraceId));
+            Assert.That(send.ParentSpanId, Is.EqualTo(checkout.SpanId));
+            Assert.That(send.Status, Is.EqualTo(ActivityStatusCode.Unset));
             Assert.That(send.GetTagItem("messaging.message.id"), Is.EqualTo(sent.MessageId));
+        });
+    }
+
+    [Test]
+    public async Task A_batch_is_one_send_activity_its_messages_continue_from_and_a_failed_send_is_an_error()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Mq.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns, o => o.RetryTimesWhenSendFailed = 1);
+
+        using var checkout = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+        await producer.SendBatchAsync([new Message("TracedBatch", "a"u8.ToArray()), new Message("TracedBatch", "b"u8.ToArray())]);
+        // A reserved topic: the broker refuses it (NO_PERMISSION), on both attempts.
+        Assert.ThrowsAsync<MqClientException>(() => producer.SendAsync(new Message("SCHEDULE_TOPIC_XXXX", "x"u8.ToArray())));
+        checkout.Stop();
+
+        var parents = new ConcurrentQueue<ActivitySpanId>();
+        await using var consumer = new PushConsumer(Consumer(ns, "CG_TRACE_BATCH", "TracedBatch"), (_, _, _) =>
+        {
+            parents.Enqueue(Activity.Current?.ParentSpanId ?? default);
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(parents.Count == 2));
+
+        Activity[] sends = [.. stopped.Where(a => a.TraceId == checkout.TraceId && a.Kind == ActivityKind.Producer)];
+        Activity batch = sends.Single(a => a.OperationName == "send TracedBatch");
+        Activity refused = sends.Single(a => a.OperationName == "send SCHEDULE_TOPIC_XXXX");
+        Assert.Multiple(() =>
+        {
+            Assert.That(parents, Has.All.EqualTo(batch.SpanId), "both messages of the batch continue from its send");
+            Assert.That(batch.GetTagItem("messaging.batch.message_count"), Is.EqualTo(2));
+            Assert.That(refused.Status, Is.EqualTo(ActivityStatusCode.Error), "one activity over both attempts, failed");
         });
     }
 

@@ -89,41 +89,33 @@ public sealed partial class Producer
                         ?? await ResolveMasterAddressAsync(message.Topic, queue.BrokerName, cancellationToken).ConfigureAwait(false);
                     RemotingCommand request = CreateSendRequest(message, queue);
                     SendResult? result;
-                    Activity? activity = StartSendActivity(message);
-                    try
+                    if (oneway)
                     {
-                        if (oneway)
+                        try
                         {
-                            try
-                            {
-                                await _client.Remoting.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false);
-                            }
-                            catch (RemotingException ex)
-                            {
-                                throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE (oneway) to " + address);
-                            }
-                            _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "oneway"));
-                            result = null;
+                            await _client.Remoting.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false);
                         }
-                        else
+                        catch (RemotingException ex)
                         {
-                            long sent = Stopwatch.GetTimestamp();
-                            RemotingCommand response;
-                            try
-                            {
-                                // Straight to the transport (not ClientInstance.InvokeAsync): one async layer fewer per send.
-                                response = await _client.Remoting.InvokeValueAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
-                            }
-                            catch (RemotingException ex)
-                            {
-                                throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE to " + address);
-                            }
-                            result = CompleteSend(response, message, queue, address, activity, sent);
+                            throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE (oneway) to " + address);
                         }
+                        _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "oneway"));
+                        result = null;
                     }
-                    finally
+                    else
                     {
-                        activity?.Dispose();
+                        long sent = Stopwatch.GetTimestamp();
+                        RemotingCommand response;
+                        try
+                        {
+                            // Straight to the transport (not ClientInstance.InvokeAsync): one async layer fewer per send.
+                            response = await _client.Remoting.InvokeValueAsync(address, request, Options.SendTimeout, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (RemotingException ex)
+                        {
+                            throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE to " + address);
+                        }
+                        result = CompleteSend(response, message, queue, address, sent);
                     }
                     UpdateFault(queue.BrokerName, started, isolation: false);
                     if (result is null || result.Status == SendStatus.SendOk || !Options.RetryAnotherBrokerWhenNotStoreOk || attempt == attempts)
@@ -152,10 +144,16 @@ public sealed partial class Producer
             }
             throw ClientErrors.SendFailed(attempts, last, lastCode);
         }
+        catch (Exception ex) when (message.Activity is { } activity)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
         finally
         {
-            // Callers hand a message they prepared over (its pooled buffers go back after the last attempt), so
-            // SendAsync needs no async layer of its own.
+            // The send's activity spans every attempt. Callers hand a message they prepared over (its pooled
+            // buffers go back after the last attempt), so SendAsync needs no async layer of its own.
+            message.Activity?.Dispose();
             if (releaseMessage)
             {
                 message.Release();
@@ -207,21 +205,31 @@ public sealed partial class Producer
         (await _client.UpdateRouteAsync(topic, cancellationToken).ConfigureAwait(false) is not null ? _client.FindMasterAddress(brokerName) : null)
         ?? throw ClientErrors.BrokerNotFound(brokerName);
 
-    private Activity? StartSendActivity(OutgoingMessage message)
+    /// <summary>
+    /// The send's activity, started before the message is encoded so that the trace context it carries is the
+    /// send's own (a consumer's receive continues from it). Activity.Current is left as the caller had it: the
+    /// activity ends when the last attempt does, not when the synchronous part of SendAsync returns.
+    /// </summary>
+    private Activity? StartSendActivity(string topic, UniqueId? id)
     {
         if (!_client.Metrics.Activities.HasListeners())
         {
             return null;
         }
-        Activity? activity = _client.Metrics.Activities.StartActivity("send " + message.Topic, ActivityKind.Producer);
+        Activity? caller = Activity.Current;
+        Activity? activity = _client.Metrics.Activities.StartActivity("send " + topic, ActivityKind.Producer);
+        Activity.Current = caller;
         activity?.SetTag("messaging.system", "rocketmq");
-        activity?.SetTag("messaging.destination.name", message.Topic);
-        activity?.SetTag("messaging.message.id", message.Id.ToString());
+        activity?.SetTag("messaging.destination.name", topic);
+        if (id is { } messageId)
+        {
+            activity?.SetTag("messaging.message.id", messageId.ToString());
+        }
         return activity;
     }
 
     /// <summary>Reads a send's answer (disposing it): the result for the four store outcomes, the broker's error otherwise.</summary>
-    private SendResult CompleteSend(RemotingCommand response, OutgoingMessage message, MessageQueue queue, string address, Activity? activity, long sent)
+    private SendResult CompleteSend(RemotingCommand response, OutgoingMessage message, MessageQueue queue, string address, long sent)
     {
         using (response)
         {
@@ -234,7 +242,7 @@ public sealed partial class Producer
                 case ResponseCode.SlaveNotAvailable: status = SendStatus.SlaveNotAvailable; break;
                 default:
                     _client.Metrics.Sends.Add(1, new KeyValuePair<string, object?>("outcome", "error"));
-                    activity?.SetStatus(ActivityStatusCode.Error, response.Remark);
+                    message.Activity?.SetStatus(ActivityStatusCode.Error, response.Remark);
                     throw ClientErrors.FromResponse(response, address, "SEND_MESSAGE");
             }
             SendResult result = ReadSendResponse(response, status, message, queue, address);

@@ -85,31 +85,42 @@ public sealed partial class Producer
         string topic = messages[0].Topic;
         var ids = new string[messages.Count];
         using var body = new MemoryStream();
-        for (int i = 0; i < messages.Count; i++)
+        // One send activity for the batch; every message in it carries its context.
+        Activity? activity = StartSendActivity(topic, null);
+        try
         {
-            Message message = messages[i];
-            Validate(message);
-            if (!string.Equals(message.Topic, topic, StringComparison.Ordinal) || message.DelayTimeLevel > 0 || topic.StartsWith("%RETRY%", StringComparison.Ordinal))
+            for (int i = 0; i < messages.Count; i++)
             {
-                throw ClientErrors.MessageIllegal("batch messages must share one topic, have no delay level and not target a retry topic");
+                Message message = messages[i];
+                Validate(message);
+                if (!string.Equals(message.Topic, topic, StringComparison.Ordinal) || message.DelayTimeLevel > 0 || topic.StartsWith("%RETRY%", StringComparison.Ordinal))
+                {
+                    throw ClientErrors.MessageIllegal("batch messages must share one topic, have no delay level and not target a retry topic");
+                }
+                ids[i] = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? _client.Ids.Next();
+                byte[] rented = EncodeProperties(message, UniqueId.FromText(ids[i]), includeWait: false, activity, out int length);
+                try
+                {
+                    WriteBatchRecord(body, message, rented.AsSpan(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
             }
-            ids[i] = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? _client.Ids.Next();
-            byte[] rented = EncodeProperties(message, UniqueId.FromText(ids[i]), includeWait: false, out int length);
-            try
+            if (body.Length > Options.MaxMessageSize)
             {
-                WriteBatchRecord(body, message, rented.AsSpan(0, length));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
+                throw ClientErrors.MessageIllegal("the batch is " + body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is " + Options.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         }
-        if (body.Length > Options.MaxMessageSize)
+        catch
         {
-            throw ClientErrors.MessageIllegal("the batch is " + body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes; the limit is " + Options.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity?.Dispose();
+            throw;
         }
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
         var batch = new OutgoingMessage(topic, body.ToArray(), 0, 0, Encoding.UTF8.GetBytes(messages[0].WaitStoreMessageOk ? "WAIT\u0001true" : "WAIT\u0001false"), null,
-            UniqueId.FromText(string.Join(',', ids)), Batch: true);
+            UniqueId.FromText(string.Join(',', ids)), Batch: true, Activity: activity);
         return (await SendKernelWithRetriesAsync(batch, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -154,7 +165,7 @@ public sealed partial class Producer
     /// buffer the sender returns with <see cref="Release"/> once every attempt is over (the request copies it).
     /// </summary>
     internal readonly record struct OutgoingMessage(string Topic, ReadOnlyMemory<byte> Body, int SysFlag, int Flag, ReadOnlyMemory<byte> Properties, byte[]? RentedProperties,
-        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null)
+        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null, Activity? Activity = null)
     {
         public void Release()
         {
@@ -193,8 +204,20 @@ public sealed partial class Producer
                 message.RemoveProperty(MessageConst.MaxReconsumeTimes);
             }
         }
-        byte[] properties = EncodeProperties(message, id, includeWait: true, out int propertiesLength);
-        return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, properties.AsMemory(0, propertiesLength), properties, id, false, reconsumeTimes, maxReconsume);
+        Activity? activity = StartSendActivity(message.Topic, id);
+        byte[] properties;
+        int propertiesLength;
+        try
+        {
+            properties = EncodeProperties(message, id, includeWait: true, activity, out propertiesLength);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+        return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, properties.AsMemory(0, propertiesLength), properties, id, false, reconsumeTimes, maxReconsume,
+            activity);
     }
 
     private void Validate(Message message)
@@ -223,11 +246,13 @@ public sealed partial class Producer
     }
 
     // MessageDecoder.messageProperties2String: "k\u0001v\u0002..." in UTF-8, written straight into a pooled
-    // buffer the caller returns. UNIQ_KEY and WAIT are written by us, whatever the message holds.
-    private static byte[] EncodeProperties(Message message, UniqueId uniqueId, bool includeWait, out int length)
+    // buffer the caller returns. UNIQ_KEY and WAIT are written by us, whatever the message holds. The trace
+    // context carried is the send's own activity (consumers continue from the send), else the caller's.
+    private static byte[] EncodeProperties(Message message, UniqueId uniqueId, bool includeWait, Activity? sendActivity, out int length)
     {
         IReadOnlyDictionary<string, string> properties = message.Properties;
-        string? traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity && !properties.ContainsKey(ClientMetrics.TraceParentProperty) ? activity.Id : null;
+        string? traceParent = (sendActivity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } activity
+            && !properties.ContainsKey(ClientMetrics.TraceParentProperty) ? activity.Id : null;
         int max = uniqueId.MaxUtf8Length + 32 + (traceParent?.Length ?? 0) + 64;
         Dictionary<string, string>? map = message.PropertyMap;
         if (map is not null)
