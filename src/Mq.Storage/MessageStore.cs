@@ -73,6 +73,9 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     /// <summary>Used fraction (0..1) of the store's volume at the last disk check; NaN before the first.</summary>
     public double DiskUsedRatio => _retention.LastUsedRatio;
 
+    /// <summary>How long the append in progress has held the commit log's write lock, in ms (0 when none; GET_BROKER_RUNTIME_INFO's pageCacheLockTimeMills).</summary>
+    public long PageCacheLockTimeMills => _commitLog.LockHeldMs;
+
     /// <summary>Whether the last shutdown was not clean (recovery verified the tail).</summary>
     public bool RecoveredFromCrash { get; private set; }
 

@@ -13,7 +13,7 @@ public sealed partial class Broker
     internal BrokerStats Stats { get; } = new();
 
     /// <summary>When the broker started, epoch ms.</summary>
-    internal long BootTimestamp { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    internal long BootTimestamp { get; private set; }
 
     /// <summary>Sends being processed right now (flow control).</summary>
     internal int InFlightSends => Volatile.Read(ref _inFlightSends);

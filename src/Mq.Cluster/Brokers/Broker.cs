@@ -34,6 +34,7 @@ public sealed partial class Broker : IAsyncDisposable
         Store = store;
         Server = server;
         Time = time;
+        BootTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds();
         LoggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger<Broker>();
         Topics = new TopicConfigManager(options, time, Logger);
@@ -234,6 +235,12 @@ public sealed partial class Broker : IAsyncDisposable
         StartPeriodic("scan-channels", Options.ChannelScanInterval, _ =>
         {
             ScanExpiredChannels();
+            return Task.CompletedTask;
+        });
+        Stats.Record(Time);
+        StartPeriodic("sample-stats", TimeSpan.FromSeconds(1), _ =>
+        {
+            Stats.Record(Time);
             return Task.CompletedTask;
         });
         BrokerLog.Started(Logger, Options.BrokerName, Options.BrokerClusterName, Options.BrokerId, Address, VipAddress, Options.StorePathRootDir);

@@ -108,6 +108,16 @@ internal sealed partial class CommitLog
         }
     }
 
+    /// <summary>How long the append in progress has held the write lock, in ms; 0 when none is inside (RocketMQ <c>lockTimeMills</c>).</summary>
+    public long LockHeldMs
+    {
+        get
+        {
+            long since = Volatile.Read(ref _lockHeldSinceMs);
+            return since == 0 ? 0 : Math.Max(0, LockClockMs() - since);
+        }
+    }
+
     /// <summary>Current store time in ms.</summary>
     public long Now() => _systemTime
         // Every append reads the clock (before taking the write lock); the system clock's direct read skips the

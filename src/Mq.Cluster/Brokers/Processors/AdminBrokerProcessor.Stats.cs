@@ -17,8 +17,24 @@ internal sealed partial class AdminBrokerProcessor
         var table = new KVTable();
         table.Table["brokerVersionDesc"] = "V4_9_8";
         table.Table["brokerVersion"] = RemotingVersion.Current.ToString(CultureInfo.InvariantCulture);
-        table.Table["msgPutTotalTodayNow"] = Interlocked.Read(ref broker.Stats.PutMessages).ToString(CultureInfo.InvariantCulture);
-        table.Table["msgGetTotalTodayNow"] = Interlocked.Read(ref broker.Stats.GetMessages).ToString(CultureInfo.InvariantCulture);
+        BrokerStats stats = broker.Stats;
+        table.Table["msgPutTotalTodayNow"] = Interlocked.Read(ref stats.PutMessages).ToString(CultureInfo.InvariantCulture);
+        table.Table["msgGetTotalTodayNow"] = Interlocked.Read(ref stats.GetMessages).ToString(CultureInfo.InvariantCulture);
+        table.Table["msgPutTotalTodayMorning"] = stats.PutTotalTodayMorning.ToString(CultureInfo.InvariantCulture);
+        table.Table["msgPutTotalYesterdayMorning"] = stats.PutTotalYesterdayMorning.ToString(CultureInfo.InvariantCulture);
+        table.Table["msgGetTotalTodayMorning"] = stats.GetTotalTodayMorning.ToString(CultureInfo.InvariantCulture);
+        table.Table["msgGetTotalYesterdayMorning"] = stats.GetTotalYesterdayMorning.ToString(CultureInfo.InvariantCulture);
+        // mqadmin clusterList parses these for its InTPS / OutTPS columns (the first of the three windows).
+        table.Table["putTps"] = stats.PutTps(broker.Time);
+        table.Table["getTransferedTps"] = stats.GetTransferredTps(broker.Time);
+        // Requests are handled as they are read (no executor queue), so nothing ever waits in one.
+        table.Table["sendThreadPoolQueueHeadWaitTimeMills"] = "0";
+        table.Table["pullThreadPoolQueueSize"] = "0";
+        table.Table["pullThreadPoolQueueHeadWaitTimeMills"] = "0";
+        table.Table["pageCacheLockTimeMills"] = store.PageCacheLockTimeMills.ToString(CultureInfo.InvariantCulture);
+        double diskRatio = store.DiskUsedRatio;
+        table.Table["commitLogDiskRatio"] = (double.IsNaN(diskRatio) ? 0 : diskRatio).ToString(CultureInfo.InvariantCulture);
+        table.Table["runtime"] = Runtime(broker.Time.GetUtcNow().ToUnixTimeMilliseconds() - broker.BootTimestamp);
         table.Table["commitLogMinOffset"] = store.CommitLogMinOffset.ToString(CultureInfo.InvariantCulture);
         table.Table["commitLogMaxOffset"] = store.CommitLogMaxOffset.ToString(CultureInfo.InvariantCulture);
         table.Table["dispatchBehindBytes"] = (store.CommitLogMaxOffset - store.DispatchedOffset).ToString(CultureInfo.InvariantCulture);
@@ -35,6 +51,13 @@ internal sealed partial class AdminBrokerProcessor
         table.Table["pullHoldRequests"] = broker.PullHolds.Count.ToString(CultureInfo.InvariantCulture);
         table.Table["sendThreadPoolQueueSize"] = broker.InFlightSends.ToString(CultureInfo.InvariantCulture);
         return WithBody(request, table);
+    }
+
+    /// <summary>RocketMQ's uptime text: "[ 0 days, 1 hours, 2 minutes, 3 seconds ]".</summary>
+    private static string Runtime(long elapsedMs)
+    {
+        TimeSpan up = TimeSpan.FromMilliseconds(Math.Max(0, elapsedMs));
+        return string.Create(CultureInfo.InvariantCulture, $"[ {(int)up.TotalDays} days, {up.Hours} hours, {up.Minutes} minutes, {up.Seconds} seconds ]");
     }
 
     /// <summary>GET_TOPIC_STATS_INFO: min/max offset and last store time of every queue of a topic.</summary>
