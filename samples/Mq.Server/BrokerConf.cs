@@ -64,6 +64,8 @@ internal static class BrokerConf
                 case "brokerPermission": options.BrokerPermission = Int(key, value); break;
                 case "messageDelayLevel": options.MessageDelayLevel = value; break;
                 case "longPollingEnable": options.LongPollingEnable = Bool(key, value); break;
+                case "shortPollingTimeMills": options.ShortPollingTimeMills = Long(key, value); break;
+                case "defaultQueryMaxNum": options.DefaultQueryMaxNum = Int(key, value); break;
                 case "slaveReadEnable": options.SlaveReadEnable = Bool(key, value); break;
                 case "haMasterAddress": options.HaMasterAddress = value.Length == 0 ? null : value; break;
                 case "haListenPort": options.HaListenPort = Int(key, value); break;

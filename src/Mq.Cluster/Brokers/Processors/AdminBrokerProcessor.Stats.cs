@@ -53,6 +53,46 @@ internal sealed partial class AdminBrokerProcessor
         return WithBody(request, table);
     }
 
+    /// <summary>GET_PRODUCER_CONNECTION_LIST: the producer group's live connections (RocketMQ answers SYSTEM_ERROR when there are none).</summary>
+    private RemotingCommand ProducerConnections(RemotingCommand request)
+    {
+        string group = request.ExtFields.GetRequiredString("producerGroup"u8);
+        var body = new ProducerConnection();
+        foreach (ClientChannelInfo channel in broker.Producers.Channels(group))
+        {
+            body.ConnectionSet.Add(Connection(channel));
+        }
+        return body.ConnectionSet.Count == 0
+            ? Error(request, ResponseCode.SystemError, $"the producer group[{group}] not exist")
+            : WithBody(request, body);
+    }
+
+    /// <summary>
+    /// GET_BROKER_CONFIG: the settings with RocketMQ names as <c>key=value</c> lines (Java's properties2String), and a
+    /// config data version in the <c>version</c> header field. Options cannot change while the broker runs, so the
+    /// version is the start time with counter 0.
+    /// </summary>
+    private RemotingCommand BrokerConfig(RemotingCommand request)
+    {
+        var text = new StringBuilder();
+        foreach (KeyValuePair<string, string> property in broker.Options.RocketMqProperties())
+        {
+            text.Append(property.Key).Append('=').Append(property.Value).Append('\n');
+        }
+        RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+        response.ExtFields.Add("version"u8, new DataVersion(broker.BootTimestamp, 0).Encode());
+        response.SetBody(Encoding.UTF8.GetBytes(text.ToString()));
+        return response;
+    }
+
+    private static Connection Connection(ClientChannelInfo channel) => new()
+    {
+        ClientId = channel.ClientId,
+        ClientAddr = channel.Connection.RemoteAddress,
+        Language = Encoding.ASCII.GetString(LanguageCodeNames.Utf8(channel.Language)),
+        Version = channel.Version,
+    };
+
     /// <summary>RocketMQ's uptime text: "[ 0 days, 1 hours, 2 minutes, 3 seconds ]".</summary>
     private static string Runtime(long elapsedMs)
     {
@@ -132,13 +172,7 @@ internal sealed partial class AdminBrokerProcessor
         };
         foreach (ClientChannelInfo channel in info.Channels.Values)
         {
-            body.ConnectionSet.Add(new Connection
-            {
-                ClientId = channel.ClientId,
-                ClientAddr = channel.Connection.RemoteAddress,
-                Language = Encoding.ASCII.GetString(LanguageCodeNames.Utf8(channel.Language)),
-                Version = channel.Version,
-            });
+            body.ConnectionSet.Add(Connection(channel));
         }
         foreach (KeyValuePair<string, SubscriptionData> sub in info.Subscriptions)
         {

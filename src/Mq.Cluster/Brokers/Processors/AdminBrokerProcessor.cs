@@ -21,7 +21,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.UpdateAndCreateTopic, RequestCode.DeleteTopicInBroker, RequestCode.GetAllTopicConfig,
             RequestCode.UpdateAndCreateSubscriptionGroup, RequestCode.DeleteSubscriptionGroup, RequestCode.GetAllSubscriptionGroupConfig,
             RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
-            RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset])
+            RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
+            RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig])
         {
             server.RegisterHandler(code, this);
         }
@@ -47,6 +48,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.GetTopicStatsInfo => TopicStats(request),
                     RequestCode.GetConsumeStats => ConsumeStats(request),
                     RequestCode.GetConsumerConnectionList => ConsumerConnections(request),
+                    RequestCode.GetProducerConnectionList => ProducerConnections(request),
+                    RequestCode.GetBrokerConfig => BrokerConfig(request),
                     _ => TopicConsumeByWho(request),
                 };
                 return new ValueTask<RemotingCommand?>(response);

@@ -34,6 +34,18 @@ public sealed class Connection : JsonBody
         return d;
     }
 
+    /// <summary>Writes the <c>connectionSet</c> property shared by the consumer and producer connection bodies.</summary>
+    internal static void WriteSet(FastJsonWriter writer, List<Connection> connections)
+    {
+        writer.WritePropertyName("connectionSet"u8);
+        writer.WriteStartArray();
+        foreach (Connection c in connections)
+        {
+            c.Write(writer);
+        }
+        writer.WriteEndArray();
+    }
+
     internal override void Write(FastJsonWriter writer)
     {
         writer.WriteStartObject();

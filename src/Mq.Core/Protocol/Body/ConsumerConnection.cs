@@ -45,13 +45,7 @@ public sealed class ConsumerConnection : JsonBody
     internal override void Write(FastJsonWriter writer)
     {
         writer.WriteStartObject();
-        writer.WritePropertyName("connectionSet"u8);
-        writer.WriteStartArray();
-        foreach (Connection c in ConnectionSet)
-        {
-            c.Write(writer);
-        }
-        writer.WriteEndArray();
+        Connection.WriteSet(writer, ConnectionSet);
         JavaEnum<ConsumeFromWhere>.Write(writer, "consumeFromWhere"u8, ConsumeFromWhere);
         JavaEnum<ConsumeType>.Write(writer, "consumeType"u8, ConsumeType);
         JavaEnum<MessageModel>.Write(writer, "messageModel"u8, MessageModel);
