@@ -5,6 +5,7 @@ using Mq.Client;
 using Mq.Messages;
 using Mq.NameServers;
 using Mq.Protocol;
+using Mq.Protocol.Body;
 using Mq.TestKit;
 using Mq.TestKit.Brokers;
 
@@ -330,6 +331,55 @@ public sealed class ClientDeliveryTests
             Assert.That(parents, Has.All.EqualTo(batch.SpanId), "both messages of the batch continue from its send");
             Assert.That(batch.GetTagItem("messaging.batch.message_count"), Is.EqualTo(2));
             Assert.That(refused.Status, Is.EqualTo(ActivityStatusCode.Error), "one activity over both attempts, failed");
+        });
+    }
+
+    [Test]
+    public async Task Admin_tools_get_a_consumers_running_info_through_the_broker()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        for (int i = 0; i < 6; i++)
+        {
+            await producer.SendAsync(new Message("RunningInfoTopic", Encoding.UTF8.GetBytes("m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        int handled = 0;
+        await using var consumer = new PushConsumer(Consumer(ns, "CG_RUNNING", "RunningInfoTopic"), (message, _, _) =>
+        {
+            Interlocked.Increment(ref handled);
+            // One failure: it goes back through the retry topic (10 s later), and counts as a failed message.
+            bool fail = Encoding.UTF8.GetString(message.Body.Span) == "m3" && message.ReconsumeTimes == 0;
+            return ValueTask.FromResult(fail ? ConsumeResult.ReconsumeLater : ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref handled) >= 6));
+
+        await using var admin = new BrokerTestClient(broker.Address, "127.0.0.1@admin");
+        using RemotingCommand answer = await admin.InvokeAsync(RequestCode.GetConsumerRunningInfo,
+            new Dictionary<string, string?> { ["consumerGroup"] = "CG_RUNNING", ["clientId"] = consumer.ClientId, ["jstackEnable"] = "false" });
+        using RemotingCommand offline = await admin.InvokeAsync(RequestCode.GetConsumerRunningInfo,
+            new Dictionary<string, string?> { ["consumerGroup"] = "CG_RUNNING", ["clientId"] = "10.9.9.9@gone" });
+
+        Assert.That(answer.Code, Is.EqualTo(ResponseCode.Success), answer.Remark);
+        ConsumerRunningInfo info = ConsumerRunningInfo.Decode(answer.Body.Span);
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.Properties["consumerGroup"], Is.EqualTo("CG_RUNNING"));
+            Assert.That(info.Properties[ConsumerRunningInfo.ConsumeTypeProperty], Is.EqualTo("CONSUME_PASSIVELY"));
+            Assert.That(info.Properties[ConsumerRunningInfo.ConsumeOrderlyProperty], Is.EqualTo("false"));
+            Assert.That(info.Properties[ConsumerRunningInfo.NameServerAddressProperty], Is.EqualTo(ns.Address));
+            Assert.That(info.SubscriptionSet.Select(sub => sub.Topic), Is.SupersetOf(new[] { "RunningInfoTopic", "%RETRY%CG_RUNNING" }));
+            Assert.That(info.MqTable.Keys.Where(q => q.Topic == "RunningInfoTopic"), Is.Not.Empty);
+            Assert.That(info.MqTable.Values.Sum(q => q.CommitOffset), Is.GreaterThanOrEqualTo(5), "the queues' committed offsets cover what was consumed");
+            Assert.That(info.MqTable.Values.Max(q => q.LastPullTimestamp), Is.GreaterThan(0));
+            ConsumeStatus status = info.StatusTable["RunningInfoTopic"];
+            Assert.That(status.ConsumeFailedMsgs, Is.EqualTo(1));
+            Assert.That(status.ConsumeOKTPS, Is.GreaterThan(0));
+            Assert.That(status.PullTPS, Is.GreaterThan(0));
+            Assert.That(offline.Code, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(offline.Remark, Is.EqualTo("The Consumer <CG_RUNNING> <10.9.9.9@gone> not online"));
         });
     }
 

@@ -93,6 +93,50 @@ internal sealed partial class AdminBrokerProcessor
         Version = channel.Version,
     };
 
+    /// <summary>
+    /// GET_CONSUMER_RUNNING_INFO from an admin tool: asked of the consumer itself over its own connection (RocketMQ
+    /// <c>callConsumer</c>, 10 s), its answer relayed. CONSUME_MSG_TIMEOUT when it does not answer in time.
+    /// </summary>
+    private async ValueTask<RemotingCommand?> ConsumerRunningInfoAsync(RemotingCommand request, CancellationToken cancellationToken)
+    {
+        var header = request.DecodeHeader<GetConsumerRunningInfoRequestHeader>();
+        ClientChannelInfo? channel = null;
+        if (broker.Consumers.Find(header.ConsumerGroup) is { } info)
+        {
+            foreach (ClientChannelInfo candidate in info.Channels.Values)
+            {
+                if (string.Equals(candidate.ClientId, header.ClientId, StringComparison.Ordinal))
+                {
+                    channel = candidate;
+                    break;
+                }
+            }
+        }
+        if (channel is null)
+        {
+            return Error(request, ResponseCode.SystemError, $"The Consumer <{header.ConsumerGroup}> <{header.ClientId}> not online");
+        }
+        RemotingCommand ask = RemotingCommand.CreateRequest(RequestCode.GetConsumerRunningInfo, header);
+        try
+        {
+            using RemotingCommand answer = await channel.Connection.InvokeAsync(ask, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            RemotingCommand response = RemotingCommand.CreateResponse(request, answer.Code, answer.Remark);
+            if (!answer.Body.IsEmpty)
+            {
+                response.SetBody(answer.Body.ToArray());
+            }
+            return response;
+        }
+        catch (RemotingTimeoutException ex)
+        {
+            return Error(request, ResponseCode.ConsumeMsgTimeout, $"consumer <{header.ConsumerGroup}> <{header.ClientId}> Timeout: {ex.Message}");
+        }
+        catch (RemotingException ex)
+        {
+            return Error(request, ResponseCode.SystemError, $"invoke consumer <{header.ConsumerGroup}> <{header.ClientId}> Exception: {ex.Message}");
+        }
+    }
+
     /// <summary>RocketMQ's uptime text: "[ 0 days, 1 hours, 2 minutes, 3 seconds ]".</summary>
     private static string Runtime(long elapsedMs)
     {

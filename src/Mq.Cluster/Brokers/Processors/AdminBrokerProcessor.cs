@@ -22,7 +22,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.UpdateAndCreateSubscriptionGroup, RequestCode.DeleteSubscriptionGroup, RequestCode.GetAllSubscriptionGroupConfig,
             RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
             RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
-            RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig])
+            RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo])
         {
             server.RegisterHandler(code, this);
         }
@@ -34,6 +34,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         {
             case RequestCode.InvokeBrokerToResetOffset:
                 return ResetOffsetAsync(request, cancellationToken);
+            case RequestCode.GetConsumerRunningInfo:
+                return ConsumerRunningInfoAsync(request, cancellationToken);
             default:
                 RemotingCommand response = request.Code switch
                 {

@@ -16,4 +16,7 @@ internal interface IClientConsumer
 
     /// <summary>RESET_CONSUMER_CLIENT_OFFSET: restart the given queues of <paramref name="topic"/> at these offsets.</summary>
     void ResetOffsets(string topic, Dictionary<MessageQueue, long> offsets);
+
+    /// <summary>GET_CONSUMER_RUNNING_INFO: settings, subscriptions, held queues and figures, for admin tools.</summary>
+    ConsumerRunningInfo RunningInfo();
 }

@@ -39,7 +39,12 @@ internal sealed class ProcessQueue
 
     public Task? ConsumeWorker { get; set; }
 
-    /// <summary>Orderly mode: whether the broker lock is held, and when it was last confirmed.</summary>
+    /// <summary>When the queue was last pulled and a message of it last consumed (<see cref="Environment.TickCount64"/>; 0 = never).</summary>
+    public long LastPullTick { get; set; }
+
+    public long LastConsumeTick { get; set; }
+
+    /// <summary>Orderly mode: whether the broker lock is held, and when it was last confirmed (a <see cref="TimeProvider"/> timestamp).</summary>
     public bool Locked { get; set; }
 
     public long LastLockTimestamp { get; set; }
@@ -128,6 +133,30 @@ internal sealed class ProcessQueue
             _space.Release();
         }
         return result;
+    }
+
+    /// <summary>This queue's line in GET_CONSUMER_RUNNING_INFO (RocketMQ <c>ProcessQueue.fillProcessQueueInfo</c>).</summary>
+    public ProcessQueueInfo Info(long commitOffset, TimeProvider time)
+    {
+        long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        long nowTick = Environment.TickCount64;
+        long Epoch(long tick) => tick == 0 ? 0 : nowMs - (nowTick - tick);
+        lock (_gate)
+        {
+            return new ProcessQueueInfo
+            {
+                CommitOffset = commitOffset,
+                CachedMsgMinOffset = _inFlight == 0 ? 0 : _offsets[_start],
+                CachedMsgMaxOffset = _inFlight == 0 ? 0 : _maxOffset,
+                CachedMsgCount = _inFlight,
+                CachedMsgSizeInMiB = (int)(_bytes / (1024 * 1024)),
+                Locked = Locked,
+                LastLockTimestamp = LastLockTimestamp == 0 ? 0 : nowMs - (long)time.GetElapsedTime(LastLockTimestamp).TotalMilliseconds,
+                Dropped = Dropped,
+                LastPullTimestamp = Epoch(LastPullTick),
+                LastConsumeTimestamp = Epoch(LastConsumeTick),
+            };
+        }
     }
 
     /// <summary>Waits until a message leaves the queue (flow control), or <paramref name="timeout"/>.</summary>

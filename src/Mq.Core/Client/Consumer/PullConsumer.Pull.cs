@@ -68,8 +68,11 @@ public sealed partial class PullConsumer
                     ExpressionType = "TAG",
                 };
                 string address = _client.FindSubscribeAddress(queue.BrokerName, pullFrom, out _) ?? throw ClientErrors.BrokerNotFound(queue.BrokerName);
+                long pullStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 PullResult result = await _api.PullAsync(address, queue.BrokerName, header, retryGroupTopic: null, Options.ConsumerTimeoutWhenSuspend, stop)
                     .ConfigureAwait(false);
+                processQueue.LastPullTick = Environment.TickCount64;
+                _stats.Pulled(queue.Topic, result.Messages?.Count ?? 0, System.Diagnostics.Stopwatch.GetElapsedTime(pullStarted));
                 pullFrom = result.SuggestWhichBrokerId;
                 if (result.Code == ResponseCode.Success)
                 {

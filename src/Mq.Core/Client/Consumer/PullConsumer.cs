@@ -43,6 +43,8 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
     private long _nextAutoCommit;
     private int _autoCommitRunning;
     private int _mode;
+    private readonly ConsumerStatsTable _stats;
+    private long _startedMs;
     private int _state;
 
     /// <summary>Creates a consumer; nothing happens until <see cref="StartAsync"/>.</summary>
@@ -54,6 +56,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         _client = new ClientInstance(options, loggerFactory, timeProvider, meterFactory);
         _client.Consumer = this;
         _api = new ConsumerBrokerApi(_client, options.ConsumerGroup);
+        _stats = new ConsumerStatsTable(_client.Time);
         _rebalancer = new Rebalancer(_api, this, options.AllocateStrategy, broadcasting: false, options.RebalanceInterval);
         foreach (KeyValuePair<string, string> subscription in options.Subscriptions)
         {
@@ -86,6 +89,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         {
             throw new InvalidOperationException("The consumer was already started.");
         }
+        _startedMs = _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var topics = new HashSet<string>(_subscriptions.Keys, StringComparer.Ordinal);
         foreach (MessageQueue queue in _queues.Keys)
         {
@@ -286,6 +290,24 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
                 Reposition(entry.Key, entry.Value, mustOwn: false);
             }
         }
+    }
+
+    ConsumerRunningInfo IClientConsumer.RunningInfo()
+    {
+        // Handed-out messages count as consumed for a pull consumer; its figures are the pulls.
+        ConsumerRunningInfo info = RunningInfoBuilder.Create(_client, Options, Options.ConsumerGroup, push: false, _startedMs, _subscriptions.Values,
+            _queues, _committed, _stats);
+        Dictionary<string, string> properties = info.Properties;
+        properties["messageModel"] = "CLUSTERING";
+        properties["autoCommit"] = RunningInfoBuilder.Text(Options.AutoCommit);
+        properties["autoCommitIntervalMillis"] = RunningInfoBuilder.Text((long)Options.AutoCommitInterval.TotalMilliseconds);
+        properties["pullBatchSize"] = RunningInfoBuilder.Text(Options.PullBatchSize);
+        properties["pullThresholdForAll"] = RunningInfoBuilder.Text(Options.PullThresholdForAll);
+        properties["pullThresholdForQueue"] = RunningInfoBuilder.Text(Options.PullThresholdForQueue);
+        properties["pullThresholdSizeForQueue"] = RunningInfoBuilder.Text(Options.PullThresholdSizeForQueue / (1024 * 1024));
+        properties["consumeMaxSpan"] = RunningInfoBuilder.Text(Options.ConsumeMaxSpan);
+        properties[ConsumerRunningInfo.ConsumeOrderlyProperty] = "false";
+        return info;
     }
 
     ICollection<string> IRebalanceTarget.RebalanceTopics => _subscriptions.Keys;

@@ -145,8 +145,7 @@ public sealed partial class PushConsumer
                 result = ConsumeResult.ReconsumeLater;
             }
         }
-        _client.Metrics.ConsumeLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
+        RecordConsumed(processQueue, result, Stopwatch.GetElapsedTime(started));
         return result;
     }
 }

@@ -56,8 +56,11 @@ public sealed partial class PushConsumer
                     SubVersion = subscription.SubVersion,
                     ExpressionType = "TAG",
                 };
+                long pullStarted = Stopwatch.GetTimestamp();
                 PullResult result = await _api.PullAsync(address, queue.BrokerName, header, _retryTopic, Options.ConsumerTimeoutWhenSuspend, stop)
                     .ConfigureAwait(false);
+                processQueue.LastPullTick = Environment.TickCount64;
+                _stats.Pulled(queue.Topic, result.Messages?.Count ?? 0, Stopwatch.GetElapsedTime(pullStarted));
                 pullFrom = result.SuggestWhichBrokerId;
                 switch (result.Code)
                 {
@@ -158,8 +161,7 @@ public sealed partial class PushConsumer
                 result = ConsumeResult.ReconsumeLater;
             }
         }
-        _client.Metrics.ConsumeLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
+        RecordConsumed(processQueue, result, Stopwatch.GetElapsedTime(started));
         if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
             && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))
         {
@@ -173,6 +175,14 @@ public sealed partial class PushConsumer
             _offsets[processQueue.Queue] = offset;
         }
         HandlerDone();
+    }
+
+    private void RecordConsumed(ProcessQueue processQueue, ConsumeResult result, TimeSpan took)
+    {
+        _client.Metrics.ConsumeLatency.Record(took.TotalMilliseconds);
+        _client.Metrics.Consumed.Add(1, new KeyValuePair<string, object?>("outcome", result == ConsumeResult.Success ? "ok" : "retry"));
+        _stats.Consumed(processQueue.Queue.Topic, result == ConsumeResult.Success, took);
+        processQueue.LastConsumeTick = Environment.TickCount64;
     }
 
     private Activity? StartReceiveActivity(ReceivedMessage message)

@@ -30,6 +30,8 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
     private Task? _rebalanceLoop;
     private Task? _persistLoop;
     private Task? _lockLoop;
+    private readonly ConsumerStatsTable _stats;
+    private long _startedMs;
     private int _inFlightHandlers;
     private int _state;
 
@@ -44,6 +46,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         _client = new ClientInstance(options, loggerFactory, timeProvider, meterFactory);
         _client.Consumer = this;
         _api = new ConsumerBrokerApi(_client, options.ConsumerGroup);
+        _stats = new ConsumerStatsTable(_client.Time);
         _rebalancer = new Rebalancer(_api, this, options.AllocateStrategy, options.MessageModel == ConsumerMessageModel.Broadcasting, options.RebalanceInterval);
         _consumeWorkers = new(item => ConsumeAsync(item.Queue, item.Message), options.ConsumeParallelism,
             (item, ex) => _client.Logger.HandlerFailed(ex, item.Message.MessageId));
@@ -96,6 +99,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         {
             throw new InvalidOperationException("The consumer was already started.");
         }
+        _startedMs = _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (Options.MessageModel == ConsumerMessageModel.Broadcasting)
         {
             LoadLocalOffsets();
@@ -189,6 +193,32 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
     void IClientConsumer.AddHeartbeat(HeartbeatData data) => AddHeartbeat(data);
 
     void IClientConsumer.ResetOffsets(string topic, Dictionary<MessageQueue, long> offsets) => ResetOffsets(topic, offsets);
+
+    ConsumerRunningInfo IClientConsumer.RunningInfo()
+    {
+        ConsumerRunningInfo info = RunningInfoBuilder.Create(_client, Options, Options.ConsumerGroup, push: true, _startedMs, _subscriptions.Values,
+            _processQueues, _offsets, _stats);
+        Dictionary<string, string> properties = info.Properties;
+        properties["messageModel"] = Options.MessageModel == ConsumerMessageModel.Broadcasting ? "BROADCASTING" : "CLUSTERING";
+        properties["consumeFromWhere"] = Options.ConsumeFromWhere switch
+        {
+            ConsumeStartPoint.FirstOffset => "CONSUME_FROM_FIRST_OFFSET",
+            ConsumeStartPoint.Timestamp => "CONSUME_FROM_TIMESTAMP",
+            _ => "CONSUME_FROM_LAST_OFFSET",
+        };
+        properties["consumeThreadMin"] = RunningInfoBuilder.Text(Options.ConsumeParallelism);
+        properties["consumeThreadMax"] = RunningInfoBuilder.Text(Options.ConsumeParallelism);
+        properties["consumeConcurrentlyMaxSpan"] = RunningInfoBuilder.Text(Options.ConsumeConcurrentlyMaxSpan);
+        properties["pullThresholdForQueue"] = RunningInfoBuilder.Text(Options.PullThresholdForQueue);
+        properties["pullThresholdSizeForQueue"] = RunningInfoBuilder.Text(Options.PullThresholdSizeForQueue / (1024 * 1024));
+        properties["pullBatchSize"] = RunningInfoBuilder.Text(Options.PullBatchSize);
+        properties["maxReconsumeTimes"] = RunningInfoBuilder.Text(Options.MaxReconsumeTimes);
+        properties["suspendCurrentQueueTimeMillis"] = RunningInfoBuilder.Text((long)Options.SuspendCurrentQueueTime.TotalMilliseconds);
+        properties["persistConsumerOffsetInterval"] = RunningInfoBuilder.Text((long)Options.PersistConsumerOffsetInterval.TotalMilliseconds);
+        properties[ConsumerRunningInfo.ConsumeOrderlyProperty] = RunningInfoBuilder.Text(Options.Orderly);
+        properties[ConsumerRunningInfo.ThreadPoolCoreSizeProperty] = RunningInfoBuilder.Text(Options.ConsumeParallelism);
+        return info;
+    }
 
     internal void AddHeartbeat(HeartbeatData data)
     {

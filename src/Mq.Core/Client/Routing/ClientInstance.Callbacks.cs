@@ -39,8 +39,20 @@ internal sealed partial class ClientInstance
             }
             return new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.Success));
         });
-        // Admin tooling only; a minimal client may refuse it (§3.5).
-        Remoting.RegisterHandler(RequestCode.GetConsumerRunningInfo, static (_, request, _) =>
-            new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.RequestCodeNotSupported, "GET_CONSUMER_RUNNING_INFO is not supported by the .NET client")));
+        // Admin tools (mqadmin consumerStatus, the dashboard's client view) through the broker. No thread dump:
+        // jstackEnable is ignored.
+        Remoting.RegisterHandler(RequestCode.GetConsumerRunningInfo, (_, request, _) =>
+        {
+            var header = request.DecodeHeader<GetConsumerRunningInfoRequestHeader>();
+            IClientConsumer? consumer = Consumer;
+            if (consumer is null || !string.Equals(consumer.Group, header.ConsumerGroup, StringComparison.Ordinal))
+            {
+                return new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.SystemError,
+                    $"The Consumer Group <{header.ConsumerGroup}> not exist in this consumer"));
+            }
+            RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+            response.SetBody(consumer.RunningInfo().Encode());
+            return new ValueTask<RemotingCommand?>(response);
+        });
     }
 }
