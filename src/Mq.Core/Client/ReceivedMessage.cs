@@ -158,8 +158,11 @@ public sealed class ReceivedMessage
         return result;
     }
 
-    /// <summary>Decodes one stored record (a CHECK_TRANSACTION_STATE body); throws <see cref="InvalidDataException"/> when it is not one.</summary>
-    internal static ReceivedMessage Decode(ReadOnlySpan<byte> record, string brokerName)
+    /// <summary>
+    /// Decodes one stored record (a CHECK_TRANSACTION_STATE or CONSUME_MESSAGE_DIRECTLY body); throws
+    /// <see cref="InvalidDataException"/> when it is not one.
+    /// </summary>
+    internal static ReceivedMessage Decode(ReadOnlySpan<byte> record, string brokerName, string? retryGroupTopic = null)
     {
         byte[] copy = record.ToArray();
         var status = MessageView.TryRead(copy, checkCrc: false, out var view, out int size, lenientSize: true);
@@ -167,7 +170,7 @@ public sealed class ReceivedMessage
         {
             throw new InvalidDataException($"Not a valid stored message record: {status}.");
         }
-        return FromRecord(copy.AsMemory(0, size), view, brokerName, null, null);
+        return FromRecord(copy.AsMemory(0, size), view, brokerName, retryGroupTopic, null);
     }
 
     /// <summary>

@@ -383,6 +383,48 @@ public sealed class ClientDeliveryTests
         });
     }
 
+    [Test]
+    public async Task Admin_tools_can_hand_a_stored_message_straight_to_a_consumers_handler()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        SendResult fine = await producer.SendAsync(new Message("DirectTopic", "fine"u8.ToArray()));
+        SendResult boom = await producer.SendAsync(new Message("DirectTopic", "boom"u8.ToArray()));
+        var seen = new ConcurrentQueue<string>();
+        // The group subscribes to a tag the messages do not carry: only the admin's calls reach the handler.
+        ConsumerOptions options = Consumer(ns, "CG_DIRECT", "DirectTopic");
+        options.Subscriptions["DirectTopic"] = "NeverSent";
+        await using var consumer = new PushConsumer(options, (message, _, _) =>
+        {
+            string body = Encoding.UTF8.GetString(message.Body.Span);
+            seen.Enqueue(body + "@" + message.Topic);
+            return body == "boom" ? throw new InvalidOperationException("cannot handle boom") : ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+
+        await using var admin = new BrokerTestClient(broker.Address, "127.0.0.1@admin");
+        Dictionary<string, string?> Ask(string msgId) => new() { ["consumerGroup"] = "CG_DIRECT", ["clientId"] = consumer.ClientId, ["msgId"] = msgId };
+        using RemotingCommand handled = await admin.InvokeAsync(RequestCode.ConsumeMessageDirectly, Ask(fine.OffsetMessageId));
+        using RemotingCommand threw = await admin.InvokeAsync(RequestCode.ConsumeMessageDirectly, Ask(boom.OffsetMessageId));
+        using RemotingCommand unknown = await admin.InvokeAsync(RequestCode.ConsumeMessageDirectly, Ask("0A0A0A0A00002A9F00000000FFFFFFFF"));
+
+        Assert.That(handled.Code, Is.EqualTo(ResponseCode.Success), handled.Remark);
+        Assert.That(threw.Code, Is.EqualTo(ResponseCode.Success), threw.Remark);
+        ConsumeMessageDirectlyResult ok = ConsumeMessageDirectlyResult.Decode(handled.Body.Span);
+        ConsumeMessageDirectlyResult failed = ConsumeMessageDirectlyResult.Decode(threw.Body.Span);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok.ConsumeResult, Is.EqualTo("CR_SUCCESS"));
+            Assert.That(ok.Order, Is.False);
+            Assert.That(failed.ConsumeResult, Is.EqualTo("CR_THROW_EXCEPTION"));
+            Assert.That(failed.Remark, Does.Contain("cannot handle boom"));
+            Assert.That(seen, Is.EqualTo(new[] { "fine@DirectTopic", "boom@DirectTopic" }));
+            Assert.That(unknown.Code, Is.EqualTo(ResponseCode.SystemError));
+        });
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

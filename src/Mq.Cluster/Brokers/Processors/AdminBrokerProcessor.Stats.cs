@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Mq.Brokers.Clients;
+using Mq.Messages;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 using Mq.Protocol.Headers;
+using Mq.Storage;
 using Mq.Transport;
 
 namespace Mq.Brokers.Processors;
@@ -93,19 +95,53 @@ internal sealed partial class AdminBrokerProcessor
         Version = channel.Version,
     };
 
-    /// <summary>
-    /// GET_CONSUMER_RUNNING_INFO from an admin tool: asked of the consumer itself over its own connection (RocketMQ
-    /// <c>callConsumer</c>, 10 s), its answer relayed. CONSUME_MSG_TIMEOUT when it does not answer in time.
-    /// </summary>
-    private async ValueTask<RemotingCommand?> ConsumerRunningInfoAsync(RemotingCommand request, CancellationToken cancellationToken)
+    /// <summary>GET_CONSUMER_RUNNING_INFO from an admin tool: asked of the consumer itself (RocketMQ <c>callConsumer</c>).</summary>
+    private ValueTask<RemotingCommand?> ConsumerRunningInfoAsync(RemotingCommand request, CancellationToken cancellationToken)
     {
         var header = request.DecodeHeader<GetConsumerRunningInfoRequestHeader>();
+        return AskConsumerAsync(request, header.ConsumerGroup, header.ClientId, RemotingCommand.CreateRequest(RequestCode.GetConsumerRunningInfo, header),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// CONSUME_MESSAGE_DIRECTLY from an admin tool: the stored message named by its offset id goes to the consumer,
+    /// whose handler runs on it; its ConsumeMessageDirectlyResult is relayed (RocketMQ <c>consumeMessageDirectly</c>).
+    /// </summary>
+    private ValueTask<RemotingCommand?> ConsumeMessageDirectlyAsync(RemotingCommand request, CancellationToken cancellationToken)
+    {
+        var header = request.DecodeHeader<ConsumeMessageDirectlyResultRequestHeader>();
+        header.BrokerName = broker.Options.BrokerName;
+        if (header.MsgId is null || !OffsetMessageId.TryParse(header.MsgId, out _, out long offset))
+        {
+            return new(Error(request, ResponseCode.SystemError, $"the message id [{header.MsgId}] is not an offset message id"));
+        }
+        byte[] record;
+        using (StoredMessage? message = broker.Store.ReadMessage(offset))
+        {
+            if (message is null)
+            {
+                return new(Error(request, ResponseCode.SystemError, "can not find message by the offset, " + offset.ToString(CultureInfo.InvariantCulture)));
+            }
+            record = message.Record.ToArray();
+        }
+        RemotingCommand ask = RemotingCommand.CreateRequest(RequestCode.ConsumeMessageDirectly, header);
+        ask.SetBody(record);
+        return AskConsumerAsync(request, header.ConsumerGroup, header.ClientId, ask, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="ask"/> to the group's consumer <paramref name="clientId"/> over its own connection (10 s, as
+    /// RocketMQ's callClient) and relays its answer; 'not online', CONSUME_MSG_TIMEOUT and SYSTEM_ERROR as 4.9.
+    /// </summary>
+    private async ValueTask<RemotingCommand?> AskConsumerAsync(RemotingCommand request, string group, string? clientId, RemotingCommand ask,
+        CancellationToken cancellationToken)
+    {
         ClientChannelInfo? channel = null;
-        if (broker.Consumers.Find(header.ConsumerGroup) is { } info)
+        if (broker.Consumers.Find(group) is { } info)
         {
             foreach (ClientChannelInfo candidate in info.Channels.Values)
             {
-                if (string.Equals(candidate.ClientId, header.ClientId, StringComparison.Ordinal))
+                if (string.Equals(candidate.ClientId, clientId, StringComparison.Ordinal))
                 {
                     channel = candidate;
                     break;
@@ -114,9 +150,9 @@ internal sealed partial class AdminBrokerProcessor
         }
         if (channel is null)
         {
-            return Error(request, ResponseCode.SystemError, $"The Consumer <{header.ConsumerGroup}> <{header.ClientId}> not online");
+            ask.Dispose();
+            return Error(request, ResponseCode.SystemError, $"The Consumer <{group}> <{clientId}> not online");
         }
-        RemotingCommand ask = RemotingCommand.CreateRequest(RequestCode.GetConsumerRunningInfo, header);
         try
         {
             using RemotingCommand answer = await channel.Connection.InvokeAsync(ask, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
@@ -129,11 +165,11 @@ internal sealed partial class AdminBrokerProcessor
         }
         catch (RemotingTimeoutException ex)
         {
-            return Error(request, ResponseCode.ConsumeMsgTimeout, $"consumer <{header.ConsumerGroup}> <{header.ClientId}> Timeout: {ex.Message}");
+            return Error(request, ResponseCode.ConsumeMsgTimeout, $"consumer <{group}> <{clientId}> Timeout: {ex.Message}");
         }
         catch (RemotingException ex)
         {
-            return Error(request, ResponseCode.SystemError, $"invoke consumer <{header.ConsumerGroup}> <{header.ClientId}> Exception: {ex.Message}");
+            return Error(request, ResponseCode.SystemError, $"invoke consumer <{group}> <{clientId}> Exception: {ex.Message}");
         }
     }
 

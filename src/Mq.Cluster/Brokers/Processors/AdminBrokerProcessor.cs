@@ -22,7 +22,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.UpdateAndCreateSubscriptionGroup, RequestCode.DeleteSubscriptionGroup, RequestCode.GetAllSubscriptionGroupConfig,
             RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
             RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
-            RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo])
+            RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo,
+            RequestCode.ConsumeMessageDirectly])
         {
             server.RegisterHandler(code, this);
         }
@@ -36,6 +37,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                 return ResetOffsetAsync(request, cancellationToken);
             case RequestCode.GetConsumerRunningInfo:
                 return ConsumerRunningInfoAsync(request, cancellationToken);
+            case RequestCode.ConsumeMessageDirectly:
+                return ConsumeMessageDirectlyAsync(request, cancellationToken);
             default:
                 RemotingCommand response = request.Code switch
                 {

@@ -19,4 +19,10 @@ internal interface IClientConsumer
 
     /// <summary>GET_CONSUMER_RUNNING_INFO: settings, subscriptions, held queues and figures, for admin tools.</summary>
     ConsumerRunningInfo RunningInfo();
+
+    /// <summary>
+    /// CONSUME_MESSAGE_DIRECTLY: runs the handler on one message an admin tool sent, outside the queues (no offset
+    /// moves, nothing is sent back); null when this consumer has no handler (a pull consumer).
+    /// </summary>
+    Task<ConsumeMessageDirectlyResult?> ConsumeDirectlyAsync(byte[] record, string brokerName, CancellationToken cancellationToken);
 }

@@ -310,6 +310,10 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         return info;
     }
 
+    // A pull consumer has no handler to run the message through (Java's lite pull consumer has none either).
+    Task<ConsumeMessageDirectlyResult?> IClientConsumer.ConsumeDirectlyAsync(byte[] record, string brokerName, CancellationToken cancellationToken) =>
+        Task.FromResult<ConsumeMessageDirectlyResult?>(null);
+
     ICollection<string> IRebalanceTarget.RebalanceTopics => _subscriptions.Keys;
 
     ICollection<MessageQueue> IRebalanceTarget.OwnedQueues => Volatile.Read(ref _mode) == ModeSubscribe ? _queues.Keys : [];

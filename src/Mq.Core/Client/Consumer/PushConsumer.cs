@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
@@ -193,6 +194,30 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
     void IClientConsumer.AddHeartbeat(HeartbeatData data) => AddHeartbeat(data);
 
     void IClientConsumer.ResetOffsets(string topic, Dictionary<MessageQueue, long> offsets) => ResetOffsets(topic, offsets);
+
+    /// <summary>
+    /// CONSUME_MESSAGE_DIRECTLY (RocketMQ <c>consumeMessageDirectly</c>): the handler runs on the message as a delivery
+    /// would present it (a retried message under its original topic), and only the outcome is reported.
+    /// </summary>
+    async Task<ConsumeMessageDirectlyResult?> IClientConsumer.ConsumeDirectlyAsync(byte[] record, string brokerName, CancellationToken cancellationToken)
+    {
+        ReceivedMessage message = ReceivedMessage.Decode(record, brokerName, _retryTopic);
+        var result = new ConsumeMessageDirectlyResult { Order = Options.Orderly, AutoCommit = true };
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            ConsumeResult outcome = await _handler.HandleAsync(message, new ConsumeContext(message.Queue, Options.ConsumerGroup), cancellationToken)
+                .ConfigureAwait(false);
+            result.ConsumeResult = outcome == ConsumeResult.Success ? "CR_SUCCESS" : "CR_LATER";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            result.ConsumeResult = "CR_THROW_EXCEPTION";
+            result.Remark = ex.GetType().Name + ": " + ex.Message;
+        }
+        result.SpentTimeMills = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return result;
+    }
 
     ConsumerRunningInfo IClientConsumer.RunningInfo()
     {

@@ -54,5 +54,33 @@ internal sealed partial class ClientInstance
             response.SetBody(consumer.RunningInfo().Encode());
             return new ValueTask<RemotingCommand?>(response);
         });
+        Remoting.RegisterHandler(RequestCode.ConsumeMessageDirectly, (_, request, cancellationToken) =>
+        {
+            var header = request.DecodeHeader<ConsumeMessageDirectlyResultRequestHeader>();
+            IClientConsumer? consumer = Consumer;
+            byte[] record = request.Body.ToArray();
+            // The application's handler runs off the receive loop (Java: the client's callback executor).
+            return new ValueTask<RemotingCommand?>(Task.Run(async () =>
+            {
+                ConsumeMessageDirectlyResult? result;
+                try
+                {
+                    result = consumer is not null && string.Equals(consumer.Group, header.ConsumerGroup, StringComparison.Ordinal)
+                        ? await consumer.ConsumeDirectlyAsync(record, header.BrokerName ?? string.Empty, cancellationToken).ConfigureAwait(false)
+                        : null;
+                }
+                catch (InvalidDataException ex)
+                {
+                    return RemotingCommand.CreateResponse(request, ResponseCode.SystemError, "The message body is not a stored message: " + ex.Message);
+                }
+                if (result is null)
+                {
+                    return RemotingCommand.CreateResponse(request, ResponseCode.SystemError, $"The Message <{header.MsgId}> not exist in this consumer");
+                }
+                RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+                response.SetBody(result.Encode());
+                return (RemotingCommand?)response;
+            }, CancellationToken.None));
+        });
     }
 }
