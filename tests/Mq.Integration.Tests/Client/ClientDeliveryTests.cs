@@ -249,13 +249,7 @@ public sealed class ClientDeliveryTests
         // while the handler runs.
         string topic = orderly ? "TracedOrderly" : "TracedConcurrent";
         var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Mq.Client",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToClientActivities(stopped);
         using var dir = new TempDirectory();
         await using NameServer ns = await StartNameServerAsync();
         await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
@@ -296,13 +290,7 @@ public sealed class ClientDeliveryTests
     public async Task A_batch_is_one_send_activity_its_messages_continue_from_and_a_failed_send_is_an_error()
     {
         var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Mq.Client",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToClientActivities(stopped);
         using var dir = new TempDirectory();
         await using NameServer ns = await StartNameServerAsync();
         await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
@@ -423,6 +411,19 @@ public sealed class ClientDeliveryTests
             Assert.That(seen, Is.EqualTo(new[] { "fine@DirectTopic", "boom@DirectTopic" }));
             Assert.That(unknown.Code, Is.EqualTo(ResponseCode.SystemError));
         });
+    }
+
+    /// <summary>Records every stopped activity of the clients' source (of every test running: filter by topic or trace).</summary>
+    private static ActivityListener ListenToClientActivities(ConcurrentQueue<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Mq.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
