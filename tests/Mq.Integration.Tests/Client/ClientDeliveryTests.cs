@@ -323,7 +323,7 @@ public sealed class ClientDeliveryTests
     }
 
     [Test]
-    public async Task Admin_tools_get_a_consumers_running_info_through_the_broker()
+    public async Task Admin_tools_get_a_consumers_running_info_and_offsets_through_the_broker()
     {
         using var dir = new TempDirectory();
         await using NameServer ns = await StartNameServerAsync();
@@ -349,6 +349,11 @@ public sealed class ClientDeliveryTests
             new Dictionary<string, string?> { ["consumerGroup"] = "CG_RUNNING", ["clientId"] = consumer.ClientId, ["jstackEnable"] = "false" });
         using RemotingCommand offline = await admin.InvokeAsync(RequestCode.GetConsumerRunningInfo,
             new Dictionary<string, string?> { ["consumerGroup"] = "CG_RUNNING", ["clientId"] = "10.9.9.9@gone" });
+        // mqadmin getConsumerStatus: the broker asks the group's consumers for their offsets of the topic.
+        using RemotingCommand offsetsAnswer = await admin.InvokeAsync(RequestCode.InvokeBrokerToGetConsumerStatus,
+            new Dictionary<string, string?> { ["topic"] = "RunningInfoTopic", ["group"] = "CG_RUNNING" });
+        using RemotingCommand nobody = await admin.InvokeAsync(RequestCode.InvokeBrokerToGetConsumerStatus,
+            new Dictionary<string, string?> { ["topic"] = "RunningInfoTopic", ["group"] = "CG_NOBODY" });
 
         Assert.That(answer.Code, Is.EqualTo(ResponseCode.Success), answer.Remark);
         ConsumerRunningInfo info = ConsumerRunningInfo.Decode(answer.Body.Span);
@@ -368,6 +373,12 @@ public sealed class ClientDeliveryTests
             Assert.That(status.PullTPS, Is.GreaterThan(0));
             Assert.That(offline.Code, Is.EqualTo(ResponseCode.SystemError));
             Assert.That(offline.Remark, Is.EqualTo("The Consumer <CG_RUNNING> <10.9.9.9@gone> not online"));
+            Assert.That(offsetsAnswer.Code, Is.EqualTo(ResponseCode.Success), offsetsAnswer.Remark);
+            Dictionary<MessageQueue, long> offsets = GetConsumerStatusBody.Decode(offsetsAnswer.Body.Span).ConsumerTable[consumer.ClientId];
+            Assert.That(offsets.Keys, Has.All.Property(nameof(MessageQueue.Topic)).EqualTo("RunningInfoTopic"));
+            Assert.That(offsets.Values.Sum(), Is.GreaterThanOrEqualTo(5), "the committed offsets cover what was consumed (the last may still be settling)");
+            Assert.That(nobody.Code, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(nobody.Remark, Is.EqualTo("No Any Consumer online in the consumer group: [CG_NOBODY]"));
         });
     }
 

@@ -130,6 +130,43 @@ internal sealed partial class AdminBrokerProcessor
     }
 
     /// <summary>
+    /// INVOKE_BROKER_TO_GET_CONSUMER_STATUS (mqadmin getConsumerStatus; RocketMQ <c>Broker2Client.getConsumeStatus</c>): every
+    /// consumer of the group, or the one whose client id the <c>clientAddr</c> field names, is asked for its offsets of
+    /// the topic (5 s each); the answers are collected by client id. A consumer that fails to answer is left out.
+    /// </summary>
+    private async ValueTask<RemotingCommand?> ConsumerStatusAsync(RemotingCommand request, CancellationToken cancellationToken)
+    {
+        var header = request.DecodeHeader<GetConsumerStatusRequestHeader>();
+        if (broker.Consumers.Find(header.Group) is not { Channels.IsEmpty: false } info)
+        {
+            return Error(request, ResponseCode.SystemError, $"No Any Consumer online in the consumer group: [{header.Group}]");
+        }
+        var body = new GetConsumerStatusBody();
+        foreach (ClientChannelInfo channel in info.Channels.Values)
+        {
+            if (!string.IsNullOrEmpty(header.ClientAddr) && !string.Equals(header.ClientAddr, channel.ClientId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var ask = new GetConsumerStatusRequestHeader { Topic = header.Topic, Group = header.Group };
+            try
+            {
+                using RemotingCommand answer = await channel.Connection.InvokeAsync(RemotingCommand.CreateRequest(RequestCode.GetConsumerStatusFromClient, ask),
+                    TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                if (answer.Code == ResponseCode.Success && !answer.Body.IsEmpty)
+                {
+                    body.ConsumerTable[channel.ClientId] = GetConsumerStatusBody.Decode(answer.Body.Span).MessageQueueTable;
+                }
+            }
+            catch (Exception ex) when (ex is RemotingException or Protocol.Json.JsonBodyException)
+            {
+                BrokerLog.NotifyFailed(broker.Logger, channel.Connection.RemoteAddress, ex);
+            }
+        }
+        return WithBody(request, body);
+    }
+
+    /// <summary>
     /// Sends <paramref name="ask"/> to the group's consumer <paramref name="clientId"/> over its own connection (10 s, as
     /// RocketMQ's callClient) and relays its answer; 'not online', CONSUME_MSG_TIMEOUT and SYSTEM_ERROR as 4.9.
     /// </summary>

@@ -23,7 +23,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
             RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
             RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo,
-            RequestCode.ConsumeMessageDirectly])
+            RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus])
         {
             server.RegisterHandler(code, this);
         }
@@ -39,6 +39,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                 return ConsumerRunningInfoAsync(request, cancellationToken);
             case RequestCode.ConsumeMessageDirectly:
                 return ConsumeMessageDirectlyAsync(request, cancellationToken);
+            case RequestCode.InvokeBrokerToGetConsumerStatus:
+                return ConsumerStatusAsync(request, cancellationToken);
             default:
                 RemotingCommand response = request.Code switch
                 {

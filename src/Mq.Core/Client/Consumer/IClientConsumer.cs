@@ -17,6 +17,9 @@ internal interface IClientConsumer
     /// <summary>RESET_CONSUMER_CLIENT_OFFSET: restart the given queues of <paramref name="topic"/> at these offsets.</summary>
     void ResetOffsets(string topic, Dictionary<MessageQueue, long> offsets);
 
+    /// <summary>GET_CONSUMER_STATUS_FROM_CLIENT: this consumer's offsets of <paramref name="topic"/>'s queues.</summary>
+    Dictionary<MessageQueue, long> OffsetsOf(string topic);
+
     /// <summary>GET_CONSUMER_RUNNING_INFO: settings, subscriptions, held queues and figures, for admin tools.</summary>
     ConsumerRunningInfo RunningInfo();
 

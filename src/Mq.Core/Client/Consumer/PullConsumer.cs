@@ -292,6 +292,19 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         }
     }
 
+    Dictionary<MessageQueue, long> IClientConsumer.OffsetsOf(string topic)
+    {
+        var offsets = new Dictionary<MessageQueue, long>();
+        foreach (KeyValuePair<MessageQueue, long> entry in _committed)
+        {
+            if (string.Equals(entry.Key.Topic, topic, StringComparison.Ordinal))
+            {
+                offsets[entry.Key] = entry.Value;
+            }
+        }
+        return offsets;
+    }
+
     ConsumerRunningInfo IClientConsumer.RunningInfo()
     {
         // Handed-out messages count as consumed for a pull consumer; its figures are the pulls.

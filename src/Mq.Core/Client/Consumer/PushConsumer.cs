@@ -219,6 +219,19 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         return result;
     }
 
+    Dictionary<MessageQueue, long> IClientConsumer.OffsetsOf(string topic)
+    {
+        var offsets = new Dictionary<MessageQueue, long>();
+        foreach (KeyValuePair<MessageQueue, long> entry in _offsets)
+        {
+            if (string.Equals(entry.Key.Topic, topic, StringComparison.Ordinal))
+            {
+                offsets[entry.Key] = entry.Value;
+            }
+        }
+        return offsets;
+    }
+
     ConsumerRunningInfo IClientConsumer.RunningInfo()
     {
         ConsumerRunningInfo info = RunningInfoBuilder.Create(_client, Options, Options.ConsumerGroup, push: true, _startedMs, _subscriptions.Values,

@@ -54,6 +54,20 @@ internal sealed partial class ClientInstance
             response.SetBody(consumer.RunningInfo().Encode());
             return new ValueTask<RemotingCommand?>(response);
         });
+        // INVOKE_BROKER_TO_GET_CONSUMER_STATUS (mqadmin getConsumerStatus) asks every consumer of the group for this.
+        Remoting.RegisterHandler(RequestCode.GetConsumerStatusFromClient, (_, request, _) =>
+        {
+            var header = request.DecodeHeader<GetConsumerStatusRequestHeader>();
+            IClientConsumer? consumer = Consumer;
+            var body = new GetConsumerStatusBody();
+            if (consumer is not null && string.Equals(consumer.Group, header.Group, StringComparison.Ordinal))
+            {
+                body.MessageQueueTable = consumer.OffsetsOf(header.Topic);
+            }
+            RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+            response.SetBody(body.Encode());
+            return new ValueTask<RemotingCommand?>(response);
+        });
         Remoting.RegisterHandler(RequestCode.ConsumeMessageDirectly, (_, request, cancellationToken) =>
         {
             var header = request.DecodeHeader<ConsumeMessageDirectlyResultRequestHeader>();
