@@ -292,18 +292,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         }
     }
 
-    Dictionary<MessageQueue, long> IClientConsumer.OffsetsOf(string topic)
-    {
-        var offsets = new Dictionary<MessageQueue, long>();
-        foreach (KeyValuePair<MessageQueue, long> entry in _committed)
-        {
-            if (string.Equals(entry.Key.Topic, topic, StringComparison.Ordinal))
-            {
-                offsets[entry.Key] = entry.Value;
-            }
-        }
-        return offsets;
-    }
+    Dictionary<MessageQueue, long> IClientConsumer.OffsetsOf(string topic) => RunningInfoBuilder.OffsetsOf(_committed, topic);
 
     ConsumerRunningInfo IClientConsumer.RunningInfo()
     {

@@ -219,18 +219,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         return result;
     }
 
-    Dictionary<MessageQueue, long> IClientConsumer.OffsetsOf(string topic)
-    {
-        var offsets = new Dictionary<MessageQueue, long>();
-        foreach (KeyValuePair<MessageQueue, long> entry in _offsets)
-        {
-            if (string.Equals(entry.Key.Topic, topic, StringComparison.Ordinal))
-            {
-                offsets[entry.Key] = entry.Value;
-            }
-        }
-        return offsets;
-    }
+    Dictionary<MessageQueue, long> IClientConsumer.OffsetsOf(string topic) => RunningInfoBuilder.OffsetsOf(_offsets, topic);
 
     ConsumerRunningInfo IClientConsumer.RunningInfo()
     {

@@ -40,6 +40,20 @@ internal static class RunningInfoBuilder
         return info;
     }
 
+    /// <summary>The offsets of <paramref name="topic"/>'s queues (GET_CONSUMER_STATUS_FROM_CLIENT; RocketMQ <c>cloneOffsetTable</c>).</summary>
+    public static Dictionary<MessageQueue, long> OffsetsOf(IEnumerable<KeyValuePair<MessageQueue, long>> offsets, string topic)
+    {
+        var result = new Dictionary<MessageQueue, long>();
+        foreach (KeyValuePair<MessageQueue, long> entry in offsets)
+        {
+            if (string.Equals(entry.Key.Topic, topic, StringComparison.Ordinal))
+            {
+                result[entry.Key] = entry.Value;
+            }
+        }
+        return result;
+    }
+
     public static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Text(bool value) => value ? "true" : "false";
