@@ -382,9 +382,10 @@ public sealed partial class Broker : IAsyncDisposable
         }
         finally
         {
+            // The meter's gauges read the store: they go first.
+            Metrics?.Dispose();
             await (abrupt ? Store.CrashAsync() : Store.DisposeAsync()).ConfigureAwait(false);
             _stopping.Dispose();
-            Metrics?.Dispose();
         }
         BrokerLog.Stopped(Logger, Options.BrokerName, Address);
     }
