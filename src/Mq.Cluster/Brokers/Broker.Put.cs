@@ -12,6 +12,9 @@ public sealed partial class Broker
     /// <summary>Counters for GET_BROKER_RUNTIME_INFO.</summary>
     internal BrokerStats Stats { get; } = new();
 
+    /// <summary>Per-topic and per-group stats items for VIEW_BROKER_STATS_DATA.</summary>
+    internal BrokerStatsItems StatsItems { get; private set; } = null!;
+
     /// <summary>When the broker started, epoch ms.</summary>
     internal long BootTimestamp { get; private set; }
 

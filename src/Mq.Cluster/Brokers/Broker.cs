@@ -35,6 +35,7 @@ public sealed partial class Broker : IAsyncDisposable
         Server = server;
         Time = time;
         BootTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds();
+        StatsItems = new BrokerStatsItems(options.BrokerClusterName);
         LoggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger<Broker>();
         Topics = new TopicConfigManager(options, time, Logger);
@@ -241,6 +242,11 @@ public sealed partial class Broker : IAsyncDisposable
         StartPeriodic("sample-stats", TimeSpan.FromSeconds(1), _ =>
         {
             Stats.Record(Time);
+            return Task.CompletedTask;
+        });
+        StartPeriodic("sample-stats-items", TimeSpan.FromSeconds(10), _ =>
+        {
+            StatsItems.Sample(Time.GetUtcNow().ToUnixTimeMilliseconds());
             return Task.CompletedTask;
         });
         BrokerLog.Started(Logger, Options.BrokerName, Options.BrokerClusterName, Options.BrokerId, Address, VipAddress, Options.StorePathRootDir);

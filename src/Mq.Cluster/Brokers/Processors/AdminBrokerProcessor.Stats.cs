@@ -87,6 +87,16 @@ internal sealed partial class AdminBrokerProcessor
         return response;
     }
 
+    /// <summary>VIEW_BROKER_STATS_DATA (mqadmin statsAll): one stats item over the last minute, hour and day.</summary>
+    private RemotingCommand ViewStatsData(RemotingCommand request)
+    {
+        string name = request.ExtFields.GetRequiredString("statsName"u8);
+        string key = request.ExtFields.GetRequiredString("statsKey"u8);
+        return broker.StatsItems.View(name, key) is { } data
+            ? WithBody(request, data)
+            : Error(request, ResponseCode.SystemError, $"The stats <{name}> <{key}> not exist");
+    }
+
     private static Connection Connection(ClientChannelInfo channel) => new()
     {
         ClientId = channel.ClientId,

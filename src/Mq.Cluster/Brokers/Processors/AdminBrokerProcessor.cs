@@ -23,7 +23,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
             RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
             RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo,
-            RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus])
+            RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData])
         {
             server.RegisterHandler(code, this);
         }
@@ -57,6 +57,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.GetConsumerConnectionList => ConsumerConnections(request),
                     RequestCode.GetProducerConnectionList => ProducerConnections(request),
                     RequestCode.GetBrokerConfig => BrokerConfig(request),
+                    RequestCode.ViewBrokerStatsData => ViewStatsData(request),
                     _ => TopicConsumeByWho(request),
                 };
                 return new ValueTask<RemotingCommand?>(response);

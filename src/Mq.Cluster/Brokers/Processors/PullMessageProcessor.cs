@@ -164,6 +164,7 @@ internal sealed class PullMessageProcessor(Broker broker) : IBrokerProcessor
         {
             Interlocked.Add(ref broker.Stats.GetMessages, result.MessageCount);
             broker.Metrics?.Delivered(header.Topic, header.ConsumerGroup, result.MessageCount);
+            broker.StatsItems.Pulled(header.Topic, header.ConsumerGroup, result.MessageCount, result.BufferTotalSize);
             response.SetBody(result.Messages, result.BufferTotalSize, result);
         }
         else

@@ -185,6 +185,7 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
             int stored = Math.Max(1, result.MessageCount);
             Interlocked.Add(ref broker.Stats.PutMessages, stored);
             broker.Metrics?.Stored(topic, stored);
+            broker.StatsItems.Stored(topic, stored, result.WroteBytes);
             ExtFields fields = response.ExtFields;
             if (batchIds is not null)
             {
