@@ -80,6 +80,10 @@ internal sealed class BrokerStatsItems
         return item is null ? null : new BrokerStatsData { StatsMinute = item.Minute.Compute(), StatsHour = item.Hour.Compute(), StatsDay = item.Day.Compute() };
     }
 
+    /// <summary>Messages a group pulled from a topic per second over the last minute (RocketMQ <c>tpsGroupGetNums</c>).</summary>
+    public double GroupGetTps(string topic, string group) =>
+        _groupGetNums.TryGetValue((topic, group), out Item? item) ? item.Minute.Compute().Tps : 0;
+
     // Topic names cannot contain '@' (RocketMQ's topic rule), so the first one separates the two.
     private static (string, string)? TopicAtGroup(string key)
     {

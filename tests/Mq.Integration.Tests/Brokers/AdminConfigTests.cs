@@ -55,6 +55,44 @@ public sealed class AdminConfigTests
     }
 
     [Test]
+    public async Task Broker_consume_stats_list_every_groups_offsets_per_topic_and_the_total_backlog()
+    {
+        using var directory = new TempDirectory();
+        await using Broker broker = await BrokerHarness.StartAsync(directory.Path);
+        await using var client = new BrokerTestClient(broker.Address);
+        for (int i = 0; i < 5; i++)
+        {
+            using RemotingCommand sent = await client.SendAsync("Tracked", [(byte)i]);
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success));
+        }
+        using (RemotingCommand group = await client.InvokeAsync(RequestCode.UpdateAndCreateSubscriptionGroup, [],
+            System.Text.Encoding.UTF8.GetBytes("{\"groupName\":\"CG_STATS\",\"consumeEnable\":true,\"retryQueueNums\":1}")))
+        {
+            Assert.That(group.Code, Is.EqualTo(ResponseCode.Success), group.Remark);
+        }
+        using (RemotingCommand committed = await client.InvokeAsync(RequestCode.UpdateConsumerOffset,
+            new Dictionary<string, string?> { ["consumerGroup"] = "CG_STATS", ["topic"] = "Tracked", ["queueId"] = "0", ["commitOffset"] = "2" }))
+        {
+            Assert.That(committed.Code, Is.EqualTo(ResponseCode.Success), committed.Remark);
+        }
+
+        using RemotingCommand answer = await client.InvokeAsync(RequestCode.GetBrokerConsumeStats, new Dictionary<string, string?> { ["isOrder"] = "false" });
+        using RemotingCommand ordered = await client.InvokeAsync(RequestCode.GetBrokerConsumeStats, new Dictionary<string, string?> { ["isOrder"] = "true" });
+        Assert.That(answer.Code, Is.EqualTo(ResponseCode.Success), answer.Remark);
+        ConsumeStatsList all = ConsumeStatsList.Decode(answer.Body.Span);
+        ConsumeStats tracked = all.ConsumeStatsListItems.Single(g => g.ContainsKey("CG_STATS"))["CG_STATS"].Single();
+        OffsetWrapper queue0 = tracked.OffsetTable[new MessageQueue("Tracked", broker.Options.BrokerName, 0)];
+        Assert.Multiple(() =>
+        {
+            Assert.That(all.BrokerAddr, Is.EqualTo(broker.Address));
+            Assert.That((queue0.BrokerOffset, queue0.ConsumerOffset), Is.EqualTo((5L, 2L)));
+            Assert.That(all.TotalDiff, Is.EqualTo(3), "three messages of queue 0 not yet consumed, nothing elsewhere");
+            Assert.That(ConsumeStatsList.Decode(ordered.Body.Span).ConsumeStatsListItems.SelectMany(g => g.Values).SelectMany(l => l), Is.Empty,
+                "no ordered topic on this broker");
+        });
+    }
+
+    [Test]
     public async Task Producer_connections_list_the_groups_live_clients()
     {
         using var directory = new TempDirectory();

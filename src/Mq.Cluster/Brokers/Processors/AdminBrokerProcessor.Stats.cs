@@ -256,30 +256,71 @@ internal sealed partial class AdminBrokerProcessor
         HashSet<string> topics = string.IsNullOrEmpty(topicFilter) ? broker.Offsets.WhichTopicByGroup(group) : [topicFilter];
         foreach (string topic in topics)
         {
-            TopicConfig? config = broker.Topics.Find(topic);
-            if (config is null)
-            {
-                continue;
-            }
-            if (string.IsNullOrEmpty(topicFilter) && broker.Consumers.FindSubscription(group, topic) is null && broker.Consumers.Find(group) is not null)
-            {
-                // RocketMQ skips topics the (online) group no longer subscribes to.
-                continue;
-            }
-            for (int queueId = 0; queueId < config.ReadQueueNums; queueId++)
-            {
-                long brokerOffset = Math.Max(0, broker.Store.GetMaxOffsetInQueue(topic, queueId));
-                long consumerOffset = Math.Max(0, broker.Offsets.Query(group, topic, queueId));
-                long last = consumerOffset > 0 ? broker.Store.GetMessageStoreTimestamp(topic, queueId, consumerOffset - 1) : 0;
-                stats.OffsetTable[new MessageQueue(topic, broker.Options.BrokerName, queueId)] = new OffsetWrapper
-                {
-                    BrokerOffset = brokerOffset,
-                    ConsumerOffset = consumerOffset,
-                    LastTimestamp = Math.Max(0, last),
-                };
-            }
+            AddTopicStats(stats, group, topic, skipUnsubscribed: string.IsNullOrEmpty(topicFilter), orderOnly: false);
         }
         return WithBody(request, stats);
+    }
+
+    /// <summary>
+    /// GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats; RocketMQ <c>fetchAllConsumeStatsInBroker</c>): every
+    /// subscription group's stats per topic it committed offsets on (ordered topics only with <c>isOrder</c>), and the
+    /// total of messages not yet consumed.
+    /// </summary>
+    private RemotingCommand BrokerConsumeStats(RemotingCommand request)
+    {
+        bool orderOnly = request.ExtFields.GetBoolean("isOrder"u8) ?? false;
+        var body = new ConsumeStatsList { BrokerAddr = broker.Address };
+        foreach (string group in broker.Groups.Snapshot().SubscriptionGroupTable.Keys)
+        {
+            var perTopic = new List<ConsumeStats>();
+            foreach (string topic in broker.Offsets.WhichTopicByGroup(group))
+            {
+                var stats = new ConsumeStats();
+                if (AddTopicStats(stats, group, topic, skipUnsubscribed: true, orderOnly))
+                {
+                    foreach (OffsetWrapper offsets in stats.OffsetTable.Values)
+                    {
+                        body.TotalDiff += offsets.BrokerOffset - offsets.ConsumerOffset;
+                    }
+                    perTopic.Add(stats);
+                }
+            }
+            body.ConsumeStatsListItems.Add(new Dictionary<string, List<ConsumeStats>>(StringComparer.Ordinal) { [group] = perTopic });
+        }
+        return WithBody(request, body);
+    }
+
+    /// <summary>
+    /// Adds a group's offsets of every readable queue of <paramref name="topic"/> to <paramref name="stats"/>, and its
+    /// pull rate over the last minute to the consume TPS; false when the topic is skipped (unknown, not ordered when
+    /// <paramref name="orderOnly"/>, or no longer subscribed by the online group when <paramref name="skipUnsubscribed"/>).
+    /// </summary>
+    private bool AddTopicStats(ConsumeStats stats, string group, string topic, bool skipUnsubscribed, bool orderOnly)
+    {
+        TopicConfig? config = broker.Topics.Find(topic);
+        if (config is null || (orderOnly && !config.Order))
+        {
+            return false;
+        }
+        if (skipUnsubscribed && broker.Consumers.FindSubscription(group, topic) is null && broker.Consumers.Find(group) is not null)
+        {
+            // RocketMQ skips topics the (online) group no longer subscribes to.
+            return false;
+        }
+        for (int queueId = 0; queueId < config.ReadQueueNums; queueId++)
+        {
+            long brokerOffset = Math.Max(0, broker.Store.GetMaxOffsetInQueue(topic, queueId));
+            long consumerOffset = Math.Max(0, broker.Offsets.Query(group, topic, queueId));
+            long last = consumerOffset > 0 ? broker.Store.GetMessageStoreTimestamp(topic, queueId, consumerOffset - 1) : 0;
+            stats.OffsetTable[new MessageQueue(topic, broker.Options.BrokerName, queueId)] = new OffsetWrapper
+            {
+                BrokerOffset = brokerOffset,
+                ConsumerOffset = consumerOffset,
+                LastTimestamp = Math.Max(0, last),
+            };
+        }
+        stats.ConsumeTps += broker.StatsItems.GroupGetTps(topic, group);
+        return true;
     }
 
     /// <summary>GET_CONSUMER_CONNECTION_LIST: channels and subscriptions of an online group; SYSTEM_ERROR when offline (RocketMQ's code 206 is only in 5.x).</summary>

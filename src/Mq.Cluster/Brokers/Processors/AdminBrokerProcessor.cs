@@ -23,7 +23,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.GetAllConsumerOffset, RequestCode.GetBrokerRuntimeInfo, RequestCode.GetTopicStatsInfo, RequestCode.GetConsumeStats,
             RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
             RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo,
-            RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData])
+            RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData,
+            RequestCode.GetBrokerConsumeStats])
         {
             server.RegisterHandler(code, this);
         }
@@ -58,6 +59,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.GetProducerConnectionList => ProducerConnections(request),
                     RequestCode.GetBrokerConfig => BrokerConfig(request),
                     RequestCode.ViewBrokerStatsData => ViewStatsData(request),
+                    RequestCode.GetBrokerConsumeStats => BrokerConsumeStats(request),
                     _ => TopicConsumeByWho(request),
                 };
                 return new ValueTask<RemotingCommand?>(response);
