@@ -424,6 +424,57 @@ public sealed class ClientDeliveryTests
         });
     }
 
+    [Test]
+    public async Task Stopping_a_consumer_mid_stream_commits_what_its_handlers_finished_and_the_group_resumes_without_repeats()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer producer = await StartProducerAsync(ns);
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < 40; i++)
+        {
+            string body = "g" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            all.Add(body);
+            await producer.SendAsync(new Message("GracefulTopic", Encoding.UTF8.GetBytes(body)));
+        }
+
+        // The first consumer's two handler slots block until it is told to stop; what is queued behind them when the
+        // stop begins is either handled before its queue is given up or left for the group.
+        var first = new ConcurrentQueue<string>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int inside = 0;
+        ConsumerOptions options = Consumer(ns, "CG_GRACEFUL", "GracefulTopic");
+        options.ConsumeParallelism = 2;
+        var consumer = new PushConsumer(options, async (message, _, _) =>
+        {
+            Interlocked.Increment(ref inside);
+            await release.Task;
+            first.Enqueue(Encoding.UTF8.GetString(message.Body.Span));
+            return ConsumeResult.Success;
+        });
+        await consumer.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inside) == 2));
+        ValueTask stopping = consumer.DisposeAsync();
+        release.SetResult();
+        await stopping;
+
+        var second = new ConcurrentQueue<string>();
+        await using var successor = new PushConsumer(Consumer(ns, "CG_GRACEFUL", "GracefulTopic"), (message, _, _) =>
+        {
+            second.Enqueue(Encoding.UTF8.GetString(message.Body.Span));
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await successor.StartAsync();
+        await WaitUntilAsync(() => Task.FromResult(first.Count + second.Count >= all.Count));
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Has.Count.GreaterThanOrEqualTo(2), "the two handlers in flight finished");
+            Assert.That(first.Intersect(second), Is.Empty, "nothing the first consumer finished is delivered again");
+            Assert.That(first.Concat(second), Is.EquivalentTo(all), "and nothing is lost");
+        });
+    }
+
     /// <summary>Records every stopped activity of the clients' source (of every test running: filter by topic or trace).</summary>
     private static ActivityListener ListenToClientActivities(ConcurrentQueue<Activity> stopped)
     {
