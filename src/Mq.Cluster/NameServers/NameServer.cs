@@ -94,6 +94,8 @@ public sealed class NameServer : IAsyncDisposable
         var endPoint = new IPEndPoint(IPAddress.Parse(options.ListenAddress), options.ListenPort);
         bool orderMessageEnable = options.OrderMessageEnable;
         string? kvPath = options.KvConfigPath;
+        // Settings as GET_NAMESRV_CONFIG answers them; the port becomes the bound one once it is known.
+        byte[] configText = options.RocketMqConfigText(options.ListenPort);
 
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
@@ -111,7 +113,7 @@ public sealed class NameServer : IAsyncDisposable
         // Handlers and the close watcher first: a connection accepted right after binding must already be
         // served, and a broker registered over it must go when it closes.
         server.ConnectionClosed += new ConnectionWatcher(routes, logger).OnClosed;
-        var handler = new NameServerRequestHandler(commands, logger);
+        var handler = new NameServerRequestHandler(commands, logger, configText);
         foreach (int code in NameServerRequestHandler.RequestCodes)
         {
             server.RegisterHandler(code, handler);
@@ -126,6 +128,7 @@ public sealed class NameServer : IAsyncDisposable
             // binding and this line are served but not counted.
             metrics = new NameServerMetrics(address, routes);
             handler.Metrics = metrics;
+            handler.ConfigText = options.RocketMqConfigText(bound.Port);
             var node = new NameServer(server, commands, metrics, logger, timeProvider, scanInterval, bound, address);
             logger.Started(address);
             return node;

@@ -105,4 +105,22 @@ public sealed class NameServerOptions
         }
         return errors;
     }
+
+    /// <summary>
+    /// The settings under Apache RocketMQ's NamesrvConfig / NettyServerConfig names as <c>key=value</c> lines (Java's
+    /// properties2String), with the port the node is bound to: GET_NAMESRV_CONFIG's answer.
+    /// </summary>
+    internal byte[] RocketMqConfigText(int listenPort)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("listenPort=").Append(listenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        if (KvConfigPath is not null)
+        {
+            text.Append("kvConfigPath=").Append(KvConfigPath).Append('\n');
+        }
+        text.Append("orderMessageEnable=").Append(OrderMessageEnable ? "true" : "false").Append('\n');
+        text.Append("serverChannelMaxIdleTimeSeconds=")
+            .Append(((long)Transport.ChannelMaxIdleTime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
+    }
 }

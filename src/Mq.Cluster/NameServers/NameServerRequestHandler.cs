@@ -21,17 +21,30 @@ internal sealed class NameServerRequestHandler : IRequestHandler
         RequestCode.GetBrokerClusterInfo, RequestCode.GetAllTopicListFromNameserver, RequestCode.GetTopicsByCluster,
         RequestCode.DeleteTopicInNamesrv, RequestCode.QueryDataVersion, RequestCode.PutKVConfig,
         RequestCode.GetKVConfig, RequestCode.DeleteKVConfig, RequestCode.GetKVListByNamespace,
-        RequestCode.WipeWritePermOfBroker, RequestCode.AddWritePermOfBroker,
+        RequestCode.WipeWritePermOfBroker, RequestCode.AddWritePermOfBroker, RequestCode.GetNamesrvConfig,
+        RequestCode.UpdateNamesrvConfig,
     ];
 
     private readonly NameServerCommands _commands;
     private readonly ILogger _logger;
+    private volatile byte[] _configText;
     private volatile NameServerMetrics? _metrics;
 
-    public NameServerRequestHandler(NameServerCommands commands, ILogger logger)
+    /// <param name="commands">The node's state.</param>
+    /// <param name="logger">Where requests that change state are logged.</param>
+    /// <param name="configText">GET_NAMESRV_CONFIG's answer: the settings as <c>key=value</c> lines.</param>
+    public NameServerRequestHandler(NameServerCommands commands, ILogger logger, byte[] configText)
     {
         _commands = commands;
         _logger = logger;
+        _configText = configText;
+    }
+
+    /// <summary>GET_NAMESRV_CONFIG's answer; replaced once the node knows the port it is bound to.</summary>
+    public byte[] ConfigText
+    {
+        get => _configText;
+        set => _configText = value;
     }
 
     /// <summary>Set once the node knows its address (the meter's tag).</summary>
@@ -149,6 +162,13 @@ internal sealed class NameServerRequestHandler : IRequestHandler
                 _logger.WritePermChanged(brokerName, "restored", reply.ExtField("addTopicCount") ?? "0", connection.RemoteAddress);
                 return reply;
             }
+            case RequestCode.GetNamesrvConfig:
+                // mqadmin getNamesrvConfig (RocketMQ DefaultRequestProcessor.getConfig).
+                return new NameServerReply(ResponseCode.Success, Body: _configText);
+            case RequestCode.UpdateNamesrvConfig:
+                // Settings are fixed once a node runs (they come from options or a conf file at start).
+                return new NameServerReply(ResponseCode.SystemError,
+                    "updating the name server's configuration at runtime is not allowed; change its options and restart it");
             default:
                 // Registered only for the codes above; anything else is a wiring mistake, not client input.
                 return new NameServerReply(ResponseCode.RequestCodeNotSupported,

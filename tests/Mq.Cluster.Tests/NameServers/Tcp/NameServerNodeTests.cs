@@ -44,6 +44,27 @@ public sealed class NameServerNodeTests
     }
 
     [Test]
+    public async Task Answers_its_configuration_with_the_bound_port_and_refuses_changes()
+    {
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0, OrderMessageEnable = true });
+        await using var client = new RemotingClient(new TransportOptions());
+        using RemotingCommand config = await client.InvokeAsync(ns.Address, RemotingCommand.CreateRequest(RequestCode.GetNamesrvConfig))
+            .WaitAsync(Patience);
+        RemotingCommand change = RemotingCommand.CreateRequest(RequestCode.UpdateNamesrvConfig);
+        change.SetBody("orderMessageEnable=false\n"u8.ToArray());
+        using RemotingCommand refused = await client.InvokeAsync(ns.Address, change).WaitAsync(Patience);
+        string text = System.Text.Encoding.UTF8.GetString(config.Body.Span);
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(text, Does.Contain("listenPort=" + ns.Address.Split(':')[1] + "\n"), "the port it is bound to, not 0");
+            Assert.That(text, Does.Contain("orderMessageEnable=true\n"));
+            Assert.That(refused.Code, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(refused.Remark, Does.Contain("restart"));
+        });
+    }
+
+    [Test]
     public async Task Meter_counts_registrations_and_route_lookups_per_node()
     {
         await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
