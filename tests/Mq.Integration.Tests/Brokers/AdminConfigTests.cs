@@ -52,6 +52,9 @@ public sealed class AdminConfigTests
             Assert.That(read.MappedFileSizeCommitLog, Is.EqualTo(running.MappedFileSizeCommitLog));
             Assert.That(DataVersion.Decode(System.Text.Encoding.UTF8.GetBytes(response.ExtFields["version"]!)).Counter, Is.Zero);
         });
+        using RemotingCommand update = await client.InvokeAsync(RequestCode.UpdateBrokerConfig, [], "autoCreateTopicEnable=true\n"u8.ToArray());
+        Assert.That((update.Code, update.Remark), Is.EqualTo((ResponseCode.SystemError,
+            "updating the broker's configuration at runtime is not allowed; change its options or broker.conf and restart it")));
     }
 
     [Test]
