@@ -83,14 +83,14 @@ public sealed class AdminConfigTests
         using RemotingCommand ordered = await client.InvokeAsync(RequestCode.GetBrokerConsumeStats, new Dictionary<string, string?> { ["isOrder"] = "true" });
         Assert.That(answer.Code, Is.EqualTo(ResponseCode.Success), answer.Remark);
         ConsumeStatsList all = ConsumeStatsList.Decode(answer.Body.Span);
-        ConsumeStats tracked = all.ConsumeStatsListItems.Single(g => g.ContainsKey("CG_STATS"))["CG_STATS"].Single();
+        ConsumeStats tracked = all.GroupStats.Single(g => g.ContainsKey("CG_STATS"))["CG_STATS"].Single();
         OffsetWrapper queue0 = tracked.OffsetTable[new MessageQueue("Tracked", broker.Options.BrokerName, 0)];
         Assert.Multiple(() =>
         {
             Assert.That(all.BrokerAddr, Is.EqualTo(broker.Address));
             Assert.That((queue0.BrokerOffset, queue0.ConsumerOffset), Is.EqualTo((5L, 2L)));
             Assert.That(all.TotalDiff, Is.EqualTo(3), "three messages of queue 0 not yet consumed, nothing elsewhere");
-            Assert.That(ConsumeStatsList.Decode(ordered.Body.Span).ConsumeStatsListItems.SelectMany(g => g.Values).SelectMany(l => l), Is.Empty,
+            Assert.That(ConsumeStatsList.Decode(ordered.Body.Span).GroupStats.SelectMany(g => g.Values).SelectMany(l => l), Is.Empty,
                 "no ordered topic on this broker");
         });
     }

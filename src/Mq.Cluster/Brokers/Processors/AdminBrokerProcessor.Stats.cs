@@ -285,7 +285,7 @@ internal sealed partial class AdminBrokerProcessor
                     perTopic.Add(stats);
                 }
             }
-            body.ConsumeStatsListItems.Add(new Dictionary<string, List<ConsumeStats>>(StringComparer.Ordinal) { [group] = perTopic });
+            body.GroupStats.Add(new Dictionary<string, List<ConsumeStats>>(StringComparer.Ordinal) { [group] = perTopic });
         }
         return WithBody(request, body);
     }

@@ -8,8 +8,8 @@ namespace Mq.Protocol.Body;
 /// </summary>
 public sealed class ConsumeStatsList : JsonBody
 {
-    /// <summary>One map per group: group → its stats per topic.</summary>
-    public List<Dictionary<string, List<ConsumeStats>>> ConsumeStatsListItems { get; set; } = [];
+    /// <summary>One map per subscription group (JSON <c>consumeStatsList</c>): group → its stats, one per topic.</summary>
+    public List<Dictionary<string, List<ConsumeStats>>> GroupStats { get; set; } = [];
 
     /// <summary>The broker's address.</summary>
     public string? BrokerAddr { get; set; }
@@ -31,7 +31,7 @@ public sealed class ConsumeStatsList : JsonBody
                 case "brokeraddr": d.BrokerAddr = r.ReadString(); break;
                 case "totaldiff": d.TotalDiff = r.ReadInt64(); break;
                 case "consumestatslist":
-                    d.ConsumeStatsListItems = JsonBodyReader.ReadList(ref r,
+                    d.GroupStats = JsonBodyReader.ReadList(ref r,
                         static (ref FastJsonReader item) => JsonBodyReader.ReadStringMap(ref item, static (ref FastJsonReader list) => JsonBodyReader.ReadList(ref list, ConsumeStats.Read)));
                     break;
                 default: r.SkipValue(); break;
@@ -46,7 +46,7 @@ public sealed class ConsumeStatsList : JsonBody
         writer.WriteString("brokerAddr"u8, BrokerAddr);
         writer.WritePropertyName("consumeStatsList"u8);
         writer.WriteStartArray();
-        foreach (Dictionary<string, List<ConsumeStats>> groups in ConsumeStatsListItems)
+        foreach (Dictionary<string, List<ConsumeStats>> groups in GroupStats)
         {
             writer.WriteStartObject();
             foreach (KeyValuePair<string, List<ConsumeStats>> group in groups)
