@@ -166,3 +166,63 @@ public sealed class ConsumeBookkeepingTests
         }
     }
 }
+
+/// <summary>The per-topic figures a consumer reports to admin tools.</summary>
+public sealed class ConsumerStatsTableTests
+{
+    [Test]
+    public void Rates_cover_the_last_minute_of_snapshots_and_failures_the_last_hour()
+    {
+        var clock = new ManualClock();
+        var stats = new ConsumerStatsTable(clock);
+        stats.Pulled("T", 10, TimeSpan.FromMilliseconds(20));
+        for (int i = 0; i < 10; i++)
+        {
+            stats.Consumed("T", succeeded: i >= 2, TimeSpan.FromMilliseconds(5));
+        }
+        clock.Advance(TimeSpan.FromSeconds(10));
+        stats.Sample();                                            // snapshot 1: 10 pulled, 8 ok, 2 failed
+        stats.Pulled("T", 30, TimeSpan.FromMilliseconds(40));
+        for (int i = 0; i < 30; i++)
+        {
+            stats.Consumed("T", succeeded: true, TimeSpan.FromMilliseconds(1));
+        }
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        ConsumeStatus recent = stats.Snapshot()["T"];             // from snapshot 1 to now: 10 s
+        Assert.Multiple(() =>
+        {
+            Assert.That(recent.PullTPS, Is.EqualTo(3.0).Within(1e-9));
+            Assert.That(recent.PullRT, Is.EqualTo(40.0).Within(1e-9));
+            Assert.That(recent.ConsumeOKTPS, Is.EqualTo(3.0).Within(1e-9));
+            Assert.That(recent.ConsumeFailedTPS, Is.Zero);
+            Assert.That(recent.ConsumeRT, Is.EqualTo(1.0).Within(1e-9));
+            Assert.That(recent.ConsumeFailedMsgs, Is.EqualTo(2), "the hour has no snapshot yet: failures since the topic was first seen");
+        });
+
+        // Seven quiet periods later the busy ones have left the minute window.
+        for (int i = 0; i < 7; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(10));
+            stats.Sample();
+        }
+        ConsumeStatus idle = stats.Snapshot()["T"];
+        Assert.Multiple(() =>
+        {
+            Assert.That((idle.PullTPS, idle.ConsumeOKTPS, idle.PullRT, idle.ConsumeRT), Is.EqualTo((0.0, 0.0, 0.0, 0.0)));
+            Assert.That(idle.ConsumeFailedMsgs, Is.EqualTo(2));
+        });
+    }
+
+    /// <summary>A clock the test moves; timers are not used (the test samples by hand).</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+}

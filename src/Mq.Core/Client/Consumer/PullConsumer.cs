@@ -90,6 +90,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
             throw new InvalidOperationException("The consumer was already started.");
         }
         _startedMs = _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        _stats.StartSampling();
         var topics = new HashSet<string>(_subscriptions.Keys, StringComparer.Ordinal);
         foreach (MessageQueue queue in _queues.Keys)
         {
@@ -224,6 +225,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         if (Interlocked.Exchange(ref _state, 2) != 1)
         {
             _ready.Writer.TryComplete();
+            _stats.Dispose();
             await _client.DisposeAsync().ConfigureAwait(false);
             return;
         }
@@ -256,6 +258,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
             }
             await _client.UnregisterAsync(null, Options.ConsumerGroup, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        _stats.Dispose();
         await _client.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }

@@ -101,6 +101,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
             throw new InvalidOperationException("The consumer was already started.");
         }
         _startedMs = _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        _stats.StartSampling();
         if (Options.MessageModel == ConsumerMessageModel.Broadcasting)
         {
             LoadLocalOffsets();
@@ -139,6 +140,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
     {
         if (Interlocked.Exchange(ref _state, 2) != 1)
         {
+            _stats.Dispose();
             await _client.DisposeAsync().ConfigureAwait(false);
             return;
         }
@@ -186,6 +188,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         {
             await _client.UnregisterAsync(null, Options.ConsumerGroup, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        _stats.Dispose();
         await _client.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _hardStop.Dispose();
