@@ -55,4 +55,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 616, Level = LogLevel.Information, Message = "Client {ClientId} stopped")]
     public static partial void ClientStopped(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 617, Level = LogLevel.Warning, Message = "A reply (correlation id {CorrelationId}) from {Broker} matches no request waiting for one (timed out?)")]
+    public static partial void ReplyUnmatched(this ILogger logger, string? correlationId, string broker);
 }

@@ -124,6 +124,36 @@ public sealed class ReceivedMessage
         return _strings is not null && MessageProperties.HasRepeatingValues(key) ? _strings.Get(found) : System.Text.Encoding.UTF8.GetString(found);
     }
 
+    /// <summary>The <c>MSG_TYPE</c> of a reply (RocketMQ <c>MixAll.REPLY_MESSAGE_FLAG</c>).</summary>
+    internal const string ReplyMessageType = "reply";
+
+    /// <summary>
+    /// The reply to this message when it is a request sent with <see cref="Producer.RequestAsync"/> (RocketMQ
+    /// <c>MessageUtil.createReplyMessage</c>): a message for the cluster's reply topic carrying the request's
+    /// correlation id and requester. Send it with any producer of the cluster; the broker pushes it to the requester.
+    /// </summary>
+    /// <exception cref="MqClientException">This message is not a request (no <c>CLUSTER</c>, <c>REPLY_TO_CLIENT</c> or <c>CORRELATION_ID</c>).</exception>
+    public Message CreateReply(ReadOnlyMemory<byte> body)
+    {
+        string? cluster = Property(MessageConst.Cluster);
+        string? replyTo = Property(MessageConst.ReplyToClient);
+        string? correlationId = Property(MessageConst.CorrelationId);
+        if (cluster is null || replyTo is null || correlationId is null)
+        {
+            throw new MqClientException(MqClientException.ClientErrorCode, null,
+                "Cannot create a reply: the message is not a request (it lacks the CLUSTER, REPLY_TO_CLIENT or CORRELATION_ID property).");
+        }
+        var reply = new Message(cluster + "_REPLY_TOPIC", body);
+        reply.SetPropertyInternal(MessageConst.MessageType, ReplyMessageType);
+        reply.SetPropertyInternal(MessageConst.CorrelationId, correlationId);
+        reply.SetPropertyInternal(MessageConst.ReplyToClient, replyTo);
+        if (Property(MessageConst.MessageTtl) is { } ttl)
+        {
+            reply.SetPropertyInternal(MessageConst.MessageTtl, ttl);
+        }
+        return reply;
+    }
+
     /// <summary>The topic the record was pulled from when it differs from <see cref="Topic"/> (retries).</summary>
     internal string? PulledTopic { get; private set; }
 
@@ -171,6 +201,34 @@ public sealed class ReceivedMessage
             throw new InvalidDataException($"Not a valid stored message record: {status}.");
         }
         return FromRecord(copy.AsMemory(0, size), view, brokerName, retryGroupTopic, null);
+    }
+
+    /// <summary>
+    /// A reply pushed by the broker (PUSH_REPLY_MESSAGE_TO_CLIENT): its fields come in the header, so they are written
+    /// into a record of the stored format once, which the message then reads like any other. <c>ARRIVE_TIME</c> is
+    /// added, as Java's client does.
+    /// </summary>
+    internal static ReceivedMessage FromReply(Protocol.Headers.ReplyMessageRequestHeader header, ReadOnlySpan<byte> body, long arrivedMs)
+    {
+        MessageHost born = ParseHost(header.BornHost);
+        MessageHost store = ParseHost(header.StoreHost);
+        int sysFlag = MessageRecord.NormalizeSysFlag(header.SysFlag, born, store);
+        byte[] topic = System.Text.Encoding.UTF8.GetBytes(header.Topic);
+        byte[] properties = [.. header.Properties.Span, .. header.Properties.IsEmpty ? ""u8 : [MessageProperties.PropertySeparator],
+            .. System.Text.Encoding.UTF8.GetBytes(MessageConst.ArriveTime), MessageProperties.NameValueSeparator,
+            .. System.Text.Encoding.UTF8.GetBytes(arrivedMs.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        int size = MessageRecord.ComputeSize(sysFlag, body.Length, topic.Length, properties.Length);
+        var record = new byte[size];
+        MessageRecord.Write(record, size, MessageRecord.BodyCrc(body), header.QueueId, header.Flag, queueOffset: 0, physicalOffset: 0, sysFlag,
+            header.BornTimestamp, born, header.StoreTimestamp, store, header.ReconsumeTimes ?? 0, preparedTransactionOffset: 0, body, topic, properties);
+        return Decode(record, brokerName: string.Empty);
+    }
+
+    // "ip:port", or Java's SocketAddress.toString() form "host/ip:port"; anything else is left unknown.
+    private static MessageHost ParseHost(string text)
+    {
+        string address = text[(text.LastIndexOf('/') + 1)..];
+        return System.Net.IPEndPoint.TryParse(address, out System.Net.IPEndPoint? endPoint) ? MessageHost.From(endPoint) : default;
     }
 
     /// <summary>

@@ -475,6 +475,35 @@ public sealed class ClientDeliveryTests
         });
     }
 
+    [Test]
+    public async Task A_request_gets_the_reply_its_consumer_sends_and_an_unanswered_one_times_out()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await StartNameServerAsync();
+        await using Mq.Brokers.Broker broker = await StartBrokerAsync(dir.Path, ns);
+        await using Producer requester = await StartProducerAsync(ns);
+        await using Producer replier = await StartProducerAsync(ns, o => o.ProducerGroup = "PG_REPLIER");
+        await using var consumer = new PushConsumer(Consumer(ns, "CG_SERVICE", "RequestTopic"), async (request, _, ct) =>
+        {
+            Message reply = request.CreateReply(Encoding.UTF8.GetBytes("pong:" + Encoding.UTF8.GetString(request.Body.Span)));
+            await replier.SendAsync(reply, ct);
+            return ConsumeResult.Success;
+        });
+        await consumer.StartAsync();
+
+        ReceivedMessage answer = await requester.RequestAsync(new Message("RequestTopic", "ping"u8.ToArray()), TimeSpan.FromSeconds(30));
+        var unanswered = new Message("NobodyListens", "hello?"u8.ToArray());
+        Assert.Multiple(() =>
+        {
+            Assert.That(Encoding.UTF8.GetString(answer.Body.Span), Is.EqualTo("pong:ping"));
+            Assert.That(answer.Topic, Is.EqualTo(broker.Options.BrokerClusterName + "_REPLY_TOPIC"));
+            Assert.That(answer.Property(MessageConst.CorrelationId), Is.Not.Null);
+            Assert.That(answer.Property(MessageConst.ArriveTime), Is.Not.Null);
+            Assert.ThrowsAsync<TimeoutException>(() => requester.RequestAsync(unanswered, TimeSpan.FromSeconds(1)));
+            Assert.Throws<MqClientException>(() => answer.CreateReply("not a request"u8.ToArray()), "a reply is not a request");
+        });
+    }
+
     /// <summary>Records every stopped activity of the clients' source (of every test running: filter by topic or trace).</summary>
     private static ActivityListener ListenToClientActivities(ConcurrentQueue<Activity> stopped)
     {

@@ -80,6 +80,22 @@ internal sealed class ProducerManager(Broker broker)
         return null;
     }
 
+    /// <summary>The live channel of the producer client <paramref name="clientId"/>, in any group, or null (request-reply's requester).</summary>
+    public ClientChannelInfo? FindByClientId(string clientId)
+    {
+        foreach (ConcurrentDictionary<RemotingConnection, ClientChannelInfo> channels in _groups.Values)
+        {
+            foreach (ClientChannelInfo channel in channels.Values)
+            {
+                if (string.Equals(channel.ClientId, clientId, StringComparison.Ordinal) && channel.Connection.IsConnected)
+                {
+                    return channel;
+                }
+            }
+        }
+        return null;
+    }
+
     /// <summary>Every channel of a group (GET_PRODUCER_CONNECTION_LIST).</summary>
     public IReadOnlyCollection<ClientChannelInfo> Channels(string group) =>
         _groups.TryGetValue(group, out ConcurrentDictionary<RemotingConnection, ClientChannelInfo>? channels) ? [.. channels.Values] : [];

@@ -29,6 +29,8 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
         server.RegisterHandler(RequestCode.SendMessage, this);
         server.RegisterHandler(RequestCode.SendMessageV2, this);
         server.RegisterHandler(RequestCode.SendBatchMessage, this);
+        server.RegisterHandler(RequestCode.SendReplyMessage, this);
+        server.RegisterHandler(RequestCode.SendReplyMessageV2, this);
     }
 
     public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken)
@@ -55,9 +57,12 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
         bool async = false;
         try
         {
-            ValueTask<RemotingCommand?> result = request.Code == RequestCode.SendBatchMessage
-                ? SendBatch(connection, request, context, cancellationToken)
-                : Send(connection, request, context, cancellationToken);
+            ValueTask<RemotingCommand?> result = request.Code switch
+            {
+                RequestCode.SendBatchMessage => SendBatch(connection, request, context, cancellationToken),
+                RequestCode.SendReplyMessage or RequestCode.SendReplyMessageV2 => Reply(connection, request, context, cancellationToken),
+                _ => Send(connection, request, context, cancellationToken),
+            };
             if (result.IsCompletedSuccessfully)
             {
                 return Answered(result.Result, metrics, started);

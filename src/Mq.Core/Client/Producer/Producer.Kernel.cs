@@ -270,7 +270,8 @@ public sealed partial class Producer
         header.UnitMode = false;
         header.MaxReconsumeTimes = message.MaxReconsumeTimes;
         header.Batch = message.Batch;
-        RemotingCommand request = RemotingCommand.CreateRequest(message.Batch ? RequestCode.SendBatchMessage : RequestCode.SendMessageV2, header);
+        int code = message.Batch ? RequestCode.SendBatchMessage : message.Reply ? RequestCode.SendReplyMessageV2 : RequestCode.SendMessageV2;
+        RemotingCommand request = RemotingCommand.CreateRequest(code, header);
         header.Properties = default;
         Volatile.Write(ref _spareRequestHeader, header);
         request.SetBody(message.Body);

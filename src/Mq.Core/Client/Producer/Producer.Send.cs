@@ -165,7 +165,7 @@ public sealed partial class Producer
     /// buffer the sender returns with <see cref="Release"/> once every attempt is over (the request copies it).
     /// </summary>
     internal readonly record struct OutgoingMessage(string Topic, ReadOnlyMemory<byte> Body, int SysFlag, int Flag, ReadOnlyMemory<byte> Properties, byte[]? RentedProperties,
-        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null, Activity? Activity = null)
+        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null, Activity? Activity = null, bool Reply = false)
     {
         public void Release()
         {
@@ -216,8 +216,10 @@ public sealed partial class Producer
             activity?.Dispose();
             throw;
         }
+        // A consumer's reply to a request goes with SEND_REPLY_MESSAGE_V2 (RocketMQ MQClientAPIImpl.sendMessage).
+        bool reply = string.Equals(message.Property(MessageConst.MessageType), ReceivedMessage.ReplyMessageType, StringComparison.Ordinal);
         return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, properties.AsMemory(0, propertiesLength), properties, id, false, reconsumeTimes, maxReconsume,
-            activity);
+            activity, reply);
     }
 
     private void Validate(Message message)

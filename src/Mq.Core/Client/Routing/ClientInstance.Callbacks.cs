@@ -54,6 +54,30 @@ internal sealed partial class ClientInstance
             response.SetBody(consumer.RunningInfo().Encode());
             return new ValueTask<RemotingCommand?>(response);
         });
+        // Request-reply: the broker pushes a consumer's reply to the producer that sent the request (RocketMQ
+        // ClientRemotingProcessor.receiveReplyMessage). A reply nobody waits for any more (timed out) is dropped.
+        Remoting.RegisterHandler(RequestCode.PushReplyMessageToClient, (connection, request, _) =>
+        {
+            var header = request.DecodeHeader<ReplyMessageRequestHeader>();
+            ReceivedMessage reply;
+            try
+            {
+                reply = ReceivedMessage.FromReply(header, request.Body.Span, Time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+            catch (InvalidDataException ex)
+            {
+                return new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.SystemError, "process reply message fail: " + ex.Message));
+            }
+            if (reply.Property(MessageConst.CorrelationId) is { } correlationId && ReplyWaiters.TryRemove(correlationId, out TaskCompletionSource<ReceivedMessage>? waiter))
+            {
+                waiter.TrySetResult(reply);
+            }
+            else
+            {
+                Logger.ReplyUnmatched(reply.Property(MessageConst.CorrelationId), connection.RemoteAddress);
+            }
+            return new ValueTask<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.Success));
+        });
         // INVOKE_BROKER_TO_GET_CONSUMER_STATUS (mqadmin getConsumerStatus) asks every consumer of the group for this.
         Remoting.RegisterHandler(RequestCode.GetConsumerStatusFromClient, (_, request, _) =>
         {

@@ -70,6 +70,9 @@ internal sealed partial class ClientInstance : IAsyncDisposable
     /// <summary>The consumer using this instance (heartbeats, rebalance notifications).</summary>
     public IClientConsumer? Consumer { get; set; }
 
+    /// <summary>Requests waiting for their reply (request-reply), by correlation id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<ReceivedMessage>> ReplyWaiters { get; } = new(StringComparer.Ordinal);
+
     public CancellationToken Stopping => _stopping.Token;
 
     /// <summary>Starts the route-refresh and heartbeat loops.</summary>

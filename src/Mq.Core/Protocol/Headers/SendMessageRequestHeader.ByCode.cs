@@ -4,12 +4,12 @@ namespace Mq.Protocol.Headers;
 internal sealed partial class SendMessageRequestHeader
 {
     /// <summary>
-    /// Decodes a send request: single-letter V2 keys for SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE, long V1
-    /// keys otherwise (Go sends SEND_MESSAGE with V1 keys). Reads straight into this header, no V2 copy.
+    /// Decodes a send request: single-letter V2 keys for SEND_MESSAGE_V2, SEND_BATCH_MESSAGE and SEND_REPLY_MESSAGE_V2,
+    /// long V1 keys otherwise (Go sends SEND_MESSAGE with V1 keys). Reads straight into this header, no V2 copy.
     /// </summary>
     public void Decode(int requestCode, ExtFields fields)
     {
-        if (requestCode is not (RequestCode.SendMessageV2 or RequestCode.SendBatchMessage))
+        if (requestCode is not (RequestCode.SendMessageV2 or RequestCode.SendBatchMessage or RequestCode.SendReplyMessageV2))
         {
             Decode(fields);
             return;
