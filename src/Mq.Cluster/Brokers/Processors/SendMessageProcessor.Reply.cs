@@ -23,18 +23,9 @@ internal sealed partial class SendMessageProcessor
     private ValueTask<RemotingCommand?> Reply(RemotingConnection connection, RemotingCommand request, SendContext context, CancellationToken cancellationToken)
     {
         SendMessageRequestHeader header = context.Header;
-        header.Decode(request.Code, request.ExtFields);
-        if (Check(connection, request, header, out TopicConfig? topic) is { } refused)
+        if (DecodeAndCheck(connection, request, header, out TopicConfig? topic) is { } refused)
         {
             return new ValueTask<RemotingCommand?>(refused);
-        }
-        if (request.Body.Length > broker.Options.MaxMessageSize)
-        {
-            return Done(Response(request, ResponseCode.MessageIllegal, $"the message body size {request.Body.Length} is over the limit {broker.Options.MaxMessageSize}"));
-        }
-        if (header.Properties.Length > MessageProperties.MaxLength)
-        {
-            return Done(Response(request, ResponseCode.MessageIllegal, $"the message properties size {header.Properties.Length} is over the limit {MessageProperties.MaxLength}"));
         }
         int queueId = header.QueueId < 0 ? Random.Shared.Next(topic!.WriteQueueNums) : header.QueueId;
         return ReplyAsync(connection, request, context, queueId, cancellationToken);

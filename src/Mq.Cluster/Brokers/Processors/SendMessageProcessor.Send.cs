@@ -3,6 +3,7 @@ using Mq.Brokers.Topics;
 using Mq.Messages;
 using Mq.Protocol;
 using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
 using Mq.Storage;
 using Mq.Transport;
 
@@ -13,18 +14,9 @@ internal sealed partial class SendMessageProcessor
     private ValueTask<RemotingCommand?> Send(RemotingConnection connection, RemotingCommand request, SendContext context, CancellationToken cancellationToken)
     {
         var header = context.Header;
-        header.Decode(request.Code, request.ExtFields);
-        if (Check(connection, request, header, out TopicConfig? topic) is { } refused)
+        if (DecodeAndCheck(connection, request, header, out TopicConfig? topic) is { } refused)
         {
             return new ValueTask<RemotingCommand?>(refused);
-        }
-        if (request.Body.Length > broker.Options.MaxMessageSize)
-        {
-            return Done(Response(request, ResponseCode.MessageIllegal, $"the message body size {request.Body.Length} is over the limit {broker.Options.MaxMessageSize}"));
-        }
-        if (header.Properties.Length > MessageProperties.MaxLength)
-        {
-            return Done(Response(request, ResponseCode.MessageIllegal, $"the message properties size {header.Properties.Length} is over the limit {MessageProperties.MaxLength}"));
         }
         string topicName = header.Topic;
         int queueId = header.QueueId < 0 ? Random.Shared.Next(topic!.WriteQueueNums) : header.QueueId;
@@ -86,6 +78,23 @@ internal sealed partial class SendMessageProcessor
             return Done(PutResponse(request, topicName, result, queueId, null));
         }
         return AwaitPut(put, request, topicName, queueId);
+    }
+
+    /// <summary>Decodes a single-message send or reply and checks it (topic, permissions, body and properties sizes); null when it may be stored.</summary>
+    private RemotingCommand? DecodeAndCheck(RemotingConnection connection, RemotingCommand request, SendMessageRequestHeader header, out TopicConfig? topic)
+    {
+        header.Decode(request.Code, request.ExtFields);
+        if (Check(connection, request, header, out topic) is { } refused)
+        {
+            return refused;
+        }
+        if (request.Body.Length > broker.Options.MaxMessageSize)
+        {
+            return Response(request, ResponseCode.MessageIllegal, $"the message body size {request.Body.Length} is over the limit {broker.Options.MaxMessageSize}");
+        }
+        return header.Properties.Length > MessageProperties.MaxLength
+            ? Response(request, ResponseCode.MessageIllegal, $"the message properties size {header.Properties.Length} is over the limit {MessageProperties.MaxLength}")
+            : null;
     }
 
     private ValueTask<RemotingCommand?> SendBatch(RemotingConnection connection, RemotingCommand request, SendContext context, CancellationToken cancellationToken)
