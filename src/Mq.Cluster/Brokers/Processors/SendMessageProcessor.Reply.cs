@@ -55,10 +55,7 @@ internal sealed partial class SendMessageProcessor
         AppendResult stored = await StartPut(message, cancellationToken).ConfigureAwait(false);
         if (stored.IsStored)
         {
-            int count = Math.Max(1, stored.MessageCount);
-            Interlocked.Add(ref broker.Stats.PutMessages, count);
-            broker.Metrics?.Stored(header.Topic, count);
-            broker.StatsItems.Stored(header.Topic, count, stored.WroteBytes);
+            CountStored(header.Topic, stored);
             msgId = OffsetMessageId.Create(broker.StoreHost, stored.WroteOffset);
             queueOffset = stored.QueueOffset;
         }

@@ -187,10 +187,7 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
         RemotingCommand response = Response(request, code, remark);
         if (result.IsStored)
         {
-            int stored = Math.Max(1, result.MessageCount);
-            Interlocked.Add(ref broker.Stats.PutMessages, stored);
-            broker.Metrics?.Stored(topic, stored);
-            broker.StatsItems.Stored(topic, stored, result.WroteBytes);
+            CountStored(topic, result);
             ExtFields fields = response.ExtFields;
             if (batchIds is not null)
             {
@@ -208,6 +205,15 @@ internal sealed partial class SendMessageProcessor(Broker broker) : IBrokerProce
             fields.Add("queueOffset"u8, result.QueueOffset);
         }
         return response;
+    }
+
+    /// <summary>Counts a stored send or reply in the runtime info, the meter and the stats items.</summary>
+    private void CountStored(string topic, in AppendResult result)
+    {
+        int stored = Math.Max(1, result.MessageCount);
+        Interlocked.Add(ref broker.Stats.PutMessages, stored);
+        broker.Metrics?.Stored(topic, stored);
+        broker.StatsItems.Stored(topic, stored, result.WroteBytes);
     }
 
     /// <summary>
