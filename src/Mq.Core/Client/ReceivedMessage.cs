@@ -121,7 +121,7 @@ public sealed class ReceivedMessage
         {
             return null;
         }
-        return _strings is not null && MessageProperties.HasRepeatingValues(key) ? _strings.Get(found) : System.Text.Encoding.UTF8.GetString(found);
+        return MessageProperties.ValueString(key, found, _strings);
     }
 
     /// <summary>The <c>MSG_TYPE</c> of a reply (RocketMQ <c>MixAll.REPLY_MESSAGE_FLAG</c>).</summary>
@@ -214,9 +214,8 @@ public sealed class ReceivedMessage
         MessageHost store = ParseHost(header.StoreHost);
         int sysFlag = MessageRecord.NormalizeSysFlag(header.SysFlag, born, store);
         byte[] topic = System.Text.Encoding.UTF8.GetBytes(header.Topic);
-        byte[] properties = [.. header.Properties.Span, .. header.Properties.IsEmpty ? ""u8 : [MessageProperties.PropertySeparator],
-            .. System.Text.Encoding.UTF8.GetBytes(MessageConst.ArriveTime), MessageProperties.NameValueSeparator,
-            .. System.Text.Encoding.UTF8.GetBytes(arrivedMs.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        byte[] properties = MessageProperties.Append(header.Properties.Span, MessageConst.ArriveTime,
+            arrivedMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int size = MessageRecord.ComputeSize(sysFlag, body.Length, topic.Length, properties.Length);
         var record = new byte[size];
         MessageRecord.Write(record, size, MessageRecord.BodyCrc(body), header.QueueId, header.Flag, queueOffset: 0, physicalOffset: 0, sysFlag,

@@ -38,16 +38,8 @@ public static class MessageProperties
             int split = segment.IndexOf(NameValueSeparator);
             if (split > 0 && split < segment.Length - 1)
             {
-                ReadOnlySpan<byte> value = segment[(split + 1)..];
-                if (strings is null)
-                {
-                    result[Encoding.UTF8.GetString(segment[..split])] = Encoding.UTF8.GetString(value);
-                }
-                else
-                {
-                    string key = strings.Get(segment[..split]);
-                    result[key] = HasRepeatingValues(key) ? strings.Get(value) : Encoding.UTF8.GetString(value);
-                }
+                string key = strings?.Get(segment[..split]) ?? Encoding.UTF8.GetString(segment[..split]);
+                result[key] = ValueString(key, segment[(split + 1)..], strings);
             }
             utf8 = end < 0 ? default : utf8[(end + 1)..];
         }
@@ -58,9 +50,17 @@ public static class MessageProperties
     /// Keys whose values most messages of a stream share (a tag, a flag, a topic or group name). Ids, keys,
     /// offsets and times are unique per message: caching them would only evict the strings that repeat.
     /// </summary>
-    internal static bool HasRepeatingValues(string key) =>
+    private static bool HasRepeatingValues(string key) =>
         key is MessageConst.Tags or MessageConst.WaitStoreMsgOk or MessageConst.Cluster or MessageConst.RetryTopic
             or MessageConst.RealTopic or MessageConst.ProducerGroup or MessageConst.TransactionPrepared;
+
+    /// <summary>A property's value as a string: from <paramref name="strings"/> when its key's values repeat, else new.</summary>
+    internal static string ValueString(string key, ReadOnlySpan<byte> value, Protocol.Utf8StringCache? strings) =>
+        strings is not null && HasRepeatingValues(key) ? strings.Get(value) : Encoding.UTF8.GetString(value);
+
+    /// <summary><paramref name="utf8"/> with <c>key=value</c> added at the end (a separator only between properties).</summary>
+    internal static byte[] Append(ReadOnlySpan<byte> utf8, string key, string value) =>
+        [.. utf8, .. utf8.IsEmpty ? ""u8 : [PropertySeparator], .. Encoding.UTF8.GetBytes(key), NameValueSeparator, .. Encoding.UTF8.GetBytes(value)];
 
     /// <summary>Parses a properties string already decoded to text.</summary>
     public static Dictionary<string, string> Decode(string properties)

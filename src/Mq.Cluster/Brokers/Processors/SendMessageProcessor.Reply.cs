@@ -46,7 +46,7 @@ internal sealed partial class SendMessageProcessor
         message.Flag = header.Flag;
         message.SysFlag = header.SysFlag;
         message.BornTimestamp = header.BornTimestamp;
-        message.BornHost = connection.RemoteEndPoint is System.Net.IPEndPoint endPoint ? MessageHost.From(endPoint) : default;
+        message.BornHost = BornHost(connection);
         message.StoreHost = broker.StoreHost;
         message.ReconsumeTimes = header.ReconsumeTimes ?? 0;
         message.PreparedTransactionOffset = 0;
@@ -76,7 +76,7 @@ internal sealed partial class SendMessageProcessor
     private async ValueTask<(bool Pushed, string? Remark)> PushReplyAsync(RemotingConnection connection, RemotingCommand request,
         SendMessageRequestHeader header, CancellationToken cancellationToken)
     {
-        string? requester = MessageProperties.TryGetValue(header.Properties.Span, Encoding.UTF8.GetBytes(MessageConst.ReplyToClient), out ReadOnlySpan<byte> id)
+        string? requester = MessageProperties.TryGetValue(header.Properties.Span, "REPLY_TO_CLIENT"u8, out ReadOnlySpan<byte> id)
             ? Encoding.UTF8.GetString(id)
             : null;
         if (requester is null)
@@ -89,9 +89,7 @@ internal sealed partial class SendMessageProcessor
             return (false, "push reply message fail, channel of <" + requester + "> not found.");
         }
         long now = broker.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        byte[] properties = [.. header.Properties.Span, MessageProperties.PropertySeparator,
-            .. Encoding.UTF8.GetBytes(MessageConst.PushReplyTime), MessageProperties.NameValueSeparator,
-            .. Encoding.UTF8.GetBytes(now.ToString(CultureInfo.InvariantCulture))];
+        byte[] properties = MessageProperties.Append(header.Properties.Span, MessageConst.PushReplyTime, now.ToString(CultureInfo.InvariantCulture));
         var push = new ReplyMessageRequestHeader
         {
             ProducerGroup = header.ProducerGroup,
