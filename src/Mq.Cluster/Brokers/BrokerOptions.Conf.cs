@@ -70,6 +70,8 @@ public sealed partial class BrokerOptions
         Add("maxIndexNum", MaxIndexNum);
         Add("traceOn", TraceOn);
         Add("regionId", RegionId);
+        Add("traceTopicEnable", TraceTopicEnable);
+        Add("msgTraceTopicName", MsgTraceTopicName);
         Add("transactionTimeOut", TransactionTimeOut);
         Add("transactionCheckInterval", TransactionCheckInterval);
         Add("transactionCheckMax", TransactionCheckMax);

@@ -189,6 +189,15 @@ public sealed partial class BrokerOptions
     /// <summary>Trace switch returned in send responses (<c>TRACE_ON</c>). Default true.</summary>
     public bool TraceOn { get; set; } = true;
 
+    /// <summary>
+    /// Create the message-trace topic (<see cref="MsgTraceTopicName"/>, one queue) at start, so clients with
+    /// message trace on find it even when <see cref="AutoCreateTopicEnable"/> is off (<c>traceTopicEnable</c>). Default false.
+    /// </summary>
+    public bool TraceTopicEnable { get; set; }
+
+    /// <summary>The message-trace topic <see cref="TraceTopicEnable"/> creates (<c>msgTraceTopicName</c>). Default <c>RMQ_SYS_TRACE_TOPIC</c>.</summary>
+    public string MsgTraceTopicName { get; set; } = "RMQ_SYS_TRACE_TOPIC";
+
     /// <summary>Most messages a UNIQ_KEY query returns (<c>defaultQueryMaxNum</c>). Default 32.</summary>
     public int DefaultQueryMaxNum { get; set; } = 32;
 
@@ -241,6 +250,10 @@ public sealed partial class BrokerOptions
         if (string.IsNullOrWhiteSpace(BrokerName) || !Topics.TopicValidator.IsValidName(BrokerName))
         {
             errors.Add($"BrokerName must be a valid topic-like name (was '{BrokerName}').");
+        }
+        if (TraceTopicEnable && !Topics.TopicValidator.IsValidName(MsgTraceTopicName))
+        {
+            errors.Add($"MsgTraceTopicName must be a valid topic name when TraceTopicEnable is on (was '{MsgTraceTopicName}').");
         }
         if (BrokerId < 0)
         {

@@ -58,4 +58,10 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 617, Level = LogLevel.Warning, Message = "A reply (correlation id {CorrelationId}) from {Broker} matches no request waiting for one (timed out?)")]
     public static partial void ReplyUnmatched(this ILogger logger, string? correlationId, string broker);
+
+    [LoggerMessage(EventId = 618, Level = LogLevel.Warning, Message = "The message-trace queue is full: {Dropped} trace records dropped so far (the trace topic's brokers are slow or unreachable)")]
+    public static partial void TraceRecordsDropped(this ILogger logger, long dropped);
+
+    [LoggerMessage(EventId = 619, Level = LogLevel.Information, Message = "Sending {Records} message-trace records to {TraceTopic} failed; they are dropped")]
+    public static partial void TraceSendFailed(this ILogger logger, Exception exception, int records, string traceTopic);
 }

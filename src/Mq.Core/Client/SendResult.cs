@@ -61,6 +61,9 @@ public sealed class SendResult
     /// <summary>The broker's region (<c>MSG_REGION</c>), if it sent one.</summary>
     public string? RegionId { get; init; }
 
+    /// <summary>False when the broker answered <c>TRACE_ON=false</c>: message traces skip this send (Java <c>isTraceOn</c>).</summary>
+    internal bool TraceOn { get; init; } = true;
+
     /// <inheritdoc />
     public override string ToString() => $"SendResult [status={Status}, msgId={MessageId}, offsetMsgId={OffsetMessageId}, queue={Queue}, queueOffset={QueueOffset}]";
 }

@@ -235,6 +235,10 @@ internal sealed class TopicConfigManager
         // lets the transaction service and the NameServer see them from the first registration.
         Add(TopicValidator.TransHalfTopic, 1, ReadWrite);
         Add(TopicValidator.TransOpHalfTopic, 1, ReadWrite);
+        if (options.TraceTopicEnable)
+        {
+            Add(options.MsgTraceTopicName, 1, ReadWrite);
+        }
 
         void Add(string topic, int queues, int perm) =>
             _topics[topic] = new TopicConfig { TopicName = topic, ReadQueueNums = queues, WriteQueueNums = queues, Perm = perm };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mq.Client.Tracing;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 
@@ -133,6 +134,8 @@ public sealed partial class PushConsumer
     {
         long started = Stopwatch.GetTimestamp();
         ConsumeResult result;
+        TraceContext? traced = TraceBeforeHandler(message);
+        bool threw = false;
         using (Activity? activity = StartReceiveActivity(message))
         {
             try
@@ -143,8 +146,10 @@ public sealed partial class PushConsumer
             {
                 _client.Logger.HandlerFailed(ex, message.MessageId);
                 result = ConsumeResult.ReconsumeLater;
+                threw = true;
             }
         }
+        TraceAfterHandler(traced, result, threw);
         RecordConsumed(processQueue, result, Stopwatch.GetElapsedTime(started));
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mq.Client.Tracing;
 using Mq.Messages;
 using Mq.Protocol;
 using Mq.Protocol.Body;
@@ -149,6 +150,8 @@ public sealed partial class PushConsumer
         var context = new ConsumeContext(processQueue.Queue, Options.ConsumerGroup);
         ConsumeResult result;
         long started = Stopwatch.GetTimestamp();
+        TraceContext? traced = TraceBeforeHandler(message);
+        bool threw = false;
         using (Activity? activity = StartReceiveActivity(message))
         {
             try
@@ -159,8 +162,10 @@ public sealed partial class PushConsumer
             {
                 _client.Logger.HandlerFailed(ex, message.MessageId);
                 result = ConsumeResult.ReconsumeLater;
+                threw = true;
             }
         }
+        TraceAfterHandler(traced, result, threw);
         RecordConsumed(processQueue, result, Stopwatch.GetElapsedTime(started));
         if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
             && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))

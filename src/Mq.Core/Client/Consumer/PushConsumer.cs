@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Mq.Client.Tracing;
 using Mq.Protocol.Body;
 
 namespace Mq.Client;
@@ -32,6 +33,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
     private Task? _persistLoop;
     private Task? _lockLoop;
     private readonly ConsumerStatsTable _stats;
+    private readonly MessageTraceDispatcher? _trace;
     private long _startedMs;
     private int _inFlightHandlers;
     private int _state;
@@ -52,6 +54,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         _consumeWorkers = new(item => ConsumeAsync(item.Queue, item.Message), options.ConsumeParallelism,
             (item, ex) => _client.Logger.HandlerFailed(ex, item.Message.MessageId));
         _retryTopic = "%RETRY%" + options.ConsumerGroup;
+        _trace = options.EnableMessageTrace ? new MessageTraceDispatcher(options, _client) : null;
         foreach (KeyValuePair<string, string> subscription in options.Subscriptions)
         {
             _subscriptions[subscription.Key] = SubscriptionParser.Parse(subscription.Key, subscription.Value, _client.Time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -117,6 +120,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
             }
         }
         _client.Start();
+        _trace?.Start();
         await _client.SendHeartbeatToAllBrokersAsync(cancellationToken).ConfigureAwait(false);
         // The heartbeat created %RETRY%group on the brokers; learn its route now.
         if (_client.CachedRoute(_retryTopic) is null && _subscriptions.ContainsKey(_retryTopic))
@@ -183,6 +187,11 @@ public sealed partial class PushConsumer : IAsyncDisposable, IClientConsumer
         if (Options.Orderly)
         {
             await UnlockAsync([.. _processQueues.Keys]).ConfigureAwait(false);
+        }
+        if (_trace is not null)
+        {
+            // The handlers' last trace records go out while the connections are still open.
+            await _trace.DisposeAsync().ConfigureAwait(false);
         }
         using (var timeout = new CancellationTokenSource(Options.ClientApiTimeout * 2))
         {

@@ -80,6 +80,7 @@ public sealed partial class Producer
                 MessageQueue queue = fixedQueue ?? SelectQueue(info, lastBroker);
                 lastBroker = queue.BrokerName;
                 long started = Stopwatch.GetTimestamp();
+                long attemptStartedMs = message.Trace is null ? 0 : _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
                 try
                 {
                     // One attempt, inline rather than in an async method of its own: each async layer that awaits
@@ -116,6 +117,10 @@ public sealed partial class Producer
                             throw ClientErrors.FromRemoting(ex, "SEND_MESSAGE to " + address);
                         }
                         result = CompleteSend(response, message, queue, address, sent);
+                        if (message.Trace is { } traced)
+                        {
+                            TracePublished(traced, result, address, attemptStartedMs);
+                        }
                     }
                     UpdateFault(queue.BrokerName, started, isolation: false);
                     if (result is null || result.Status == SendStatus.SendOk || !Options.RetryAnotherBrokerWhenNotStoreOk || attempt == attempts)
@@ -291,11 +296,12 @@ public sealed partial class Producer
         }
         MessageQueue target = queueId == queue.QueueId ? queue : new MessageQueue(message.Topic, queue.BrokerName, queueId);
         string? region = fields.GetString("MSG_REGION"u8);
+        bool traceOn = fields.GetBoolean("TRACE_ON"u8) != false;
         string? transactionId = (message.SysFlag & MessageSysFlag.TransactionPreparedType) != 0 ? fields.GetString("transactionId"u8) : null;
         if (msgId.Length == 32 && msgId.IndexOfAnyExcept(UpperHexDigits) < 0
             && UInt128.TryParse(msgId, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out UInt128 packed))
         {
-            return new SendResult(status, message.Id, packed, target, queueOffset) { TransactionId = transactionId, RegionId = region };
+            return new SendResult(status, message.Id, packed, target, queueOffset) { TransactionId = transactionId, RegionId = region, TraceOn = traceOn };
         }
         return new SendResult
         {
@@ -306,6 +312,7 @@ public sealed partial class Producer
             QueueOffset = queueOffset,
             TransactionId = transactionId,
             RegionId = region,
+            TraceOn = traceOn,
         };
     }
 }

@@ -120,7 +120,8 @@ public sealed partial class Producer
         }
         activity?.SetTag("messaging.batch.message_count", messages.Count);
         var batch = new OutgoingMessage(topic, body.ToArray(), 0, 0, Encoding.UTF8.GetBytes(messages[0].WaitStoreMessageOk ? "WAIT\u0001true" : "WAIT\u0001false"), null,
-            UniqueId.FromText(string.Join(',', ids)), Batch: true, Activity: activity);
+            UniqueId.FromText(string.Join(',', ids)), Batch: true, Activity: activity,
+            Trace: _trace is null || _trace.IsTraceTopic(topic) ? null : new Tracing.TraceBean { Topic = topic, Tags = null, Keys = null, BodyLength = (int)body.Length });
         return (await SendKernelWithRetriesAsync(batch, null, oneway: false, cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -165,7 +166,8 @@ public sealed partial class Producer
     /// buffer the sender returns with <see cref="Release"/> once every attempt is over (the request copies it).
     /// </summary>
     internal readonly record struct OutgoingMessage(string Topic, ReadOnlyMemory<byte> Body, int SysFlag, int Flag, ReadOnlyMemory<byte> Properties, byte[]? RentedProperties,
-        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null, Activity? Activity = null, bool Reply = false)
+        UniqueId Id, bool Batch = false, int? ReconsumeTimes = null, int? MaxReconsumeTimes = null, Activity? Activity = null, bool Reply = false,
+        Tracing.TraceBean? Trace = null)
     {
         public void Release()
         {
@@ -219,7 +221,7 @@ public sealed partial class Producer
         // A consumer's reply to a request goes with SEND_REPLY_MESSAGE_V2 (RocketMQ MQClientAPIImpl.sendMessage).
         bool reply = string.Equals(message.Property(MessageConst.MessageType), ReceivedMessage.ReplyMessageType, StringComparison.Ordinal);
         return new OutgoingMessage(message.Topic, body, sysFlag, message.Flag, properties.AsMemory(0, propertiesLength), properties, id, false, reconsumeTimes, maxReconsume,
-            activity, reply);
+            activity, reply, TraceTemplate(message, body.Length));
     }
 
     private void Validate(Message message)

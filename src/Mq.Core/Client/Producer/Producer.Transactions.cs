@@ -41,8 +41,13 @@ public sealed partial class Producer
                 remark = "executeLocalTransactionBranch exception: " + ex.Message;
             }
         }
-        await EndTransactionAsync(result.Queue.BrokerName, result.OffsetMessageId, result.QueueOffset, result.MessageId, result.TransactionId ?? result.MessageId,
-            state, fromCheck: false, remark, address: null).ConfigureAwait(false);
+        string? endedAt = await EndTransactionAsync(result.Queue.BrokerName, result.OffsetMessageId, result.QueueOffset, result.MessageId,
+            result.TransactionId ?? result.MessageId, state, fromCheck: false, remark, address: null).ConfigureAwait(false);
+        if (endedAt is not null)
+        {
+            TraceEndTransaction(message.Topic, message.Tags, message.Keys, message.Property(MessageConst.MessageRegion), endedAt, result.MessageId,
+                result.TransactionId ?? result.MessageId, state, fromCheck: false);
+        }
         return new TransactionSendResult(result, state);
     }
 
@@ -66,21 +71,27 @@ public sealed partial class Producer
             remark = "checkLocalTransactionState exception: " + ex.Message;
         }
         string uniqueId = message.Property(MessageConst.UniqueClientMessageIdKeyIndex) ?? header.MsgId ?? message.MessageId;
-        await EndTransactionAsync(null, header.OffsetMsgId ?? message.OffsetMessageId, header.TranStateTableOffset, uniqueId, header.TransactionId ?? uniqueId,
-            state, fromCheck: true, remark, address).ConfigureAwait(false);
+        string? endedAt = await EndTransactionAsync(null, header.OffsetMsgId ?? message.OffsetMessageId, header.TranStateTableOffset, uniqueId,
+            header.TransactionId ?? uniqueId, state, fromCheck: true, remark, address).ConfigureAwait(false);
+        if (endedAt is not null)
+        {
+            TraceEndTransaction(message.Topic, message.Tags, message.Keys, message.Property(MessageConst.MessageRegion), endedAt, uniqueId,
+                header.TransactionId ?? uniqueId, state, fromCheck: true);
+        }
     }
 
-    private async Task EndTransactionAsync(string? brokerName, string offsetMessageId, long queueOffset, string messageId, string transactionId,
+    /// <summary>Sends END_TRANSACTION; returns the broker address it went to, null when there was none to send to.</summary>
+    private async Task<string?> EndTransactionAsync(string? brokerName, string offsetMessageId, long queueOffset, string messageId, string transactionId,
         TransactionState state, bool fromCheck, string? remark, string? address)
     {
         if (!OffsetMessageId.TryParse(offsetMessageId, out _, out long commitLogOffset))
         {
-            return;
+            return null;
         }
         address ??= brokerName is null ? null : _client.FindMasterAddress(brokerName);
         if (address is null)
         {
-            return;
+            return null;
         }
         var header = new EndTransactionRequestHeader
         {
@@ -95,5 +106,6 @@ public sealed partial class Producer
         RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.EndTransaction, header);
         request.Remark = remark;
         await _client.InvokeOnewayAsync(address, request, CancellationToken.None).ConfigureAwait(false);
+        return address;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Mq.Client.Tracing;
 using Mq.Protocol.Body;
 
 namespace Mq.Client;
@@ -14,6 +15,7 @@ public sealed partial class Producer : IAsyncDisposable
     private readonly ClientInstance _client;
     private readonly bool _ownsClient;
     private readonly LatencyFaultTolerance _faults;
+    private readonly MessageTraceDispatcher? _trace;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TopicPublishInfo> _publishInfo = new(StringComparer.Ordinal);
     private int _state;
 
@@ -27,6 +29,7 @@ public sealed partial class Producer : IAsyncDisposable
         _client.Producer = this;
         _ownsClient = true;
         _faults = new LatencyFaultTolerance(_client.Time);
+        _trace = options.EnableMessageTrace ? new MessageTraceDispatcher(options, _client) : null;
     }
 
     // The consumer's internal producer (send-back fallback) shares the consumer's client instance.
@@ -62,6 +65,7 @@ public sealed partial class Producer : IAsyncDisposable
             throw new InvalidOperationException("The producer was already started.");
         }
         _client.Start();
+        _trace?.Start();
         _client.TrackTopic(Options.CreateTopicKey);
         try
         {
@@ -88,6 +92,11 @@ public sealed partial class Producer : IAsyncDisposable
         if (Interlocked.Exchange(ref _state, 2) == 2 || !_ownsClient)
         {
             return;
+        }
+        if (_trace is not null)
+        {
+            // Queued trace records go out while the connections are still open.
+            await _trace.DisposeAsync().ConfigureAwait(false);
         }
         using var timeout = new CancellationTokenSource(Options.ClientApiTimeout * 2);
         await _client.UnregisterAsync(Options.ProducerGroup, null, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

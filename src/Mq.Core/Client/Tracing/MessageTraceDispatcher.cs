@@ -1,0 +1,184 @@
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Mq.Client.Tracing;
+
+/// <summary>
+/// Sends a client's trace records to the trace topic in the background (RocketMQ <c>AsyncTraceDispatcher</c>):
+/// records wait in a bounded queue, are taken up to <see cref="BatchSize"/> at a time, grouped by the traced
+/// message's topic and packed into trace messages of at most <see cref="MaxTraceMessageBytes"/> characters,
+/// each indexed under the traced message ids and keys (what the Dashboard's trace view queries). Tracing never
+/// slows or fails the traced send or handler: a full queue drops the record (counted, logged), a failed trace
+/// send drops its records.
+/// </summary>
+internal sealed class MessageTraceDispatcher : IAsyncDisposable
+{
+    /// <summary>Records waiting to be sent before new ones are dropped (Java: 1024).</summary>
+    internal const int QueueCapacity = 1024;
+
+    /// <summary>Records taken per round (Java: 100).</summary>
+    internal const int BatchSize = 100;
+
+    /// <summary>Largest trace message body, in characters (Java: 128,000 less 10,000 of headroom).</summary>
+    internal const int MaxTraceMessageBytes = 118_000;
+
+    /// <summary>The trace producer's group (Java <c>TraceConstants.GROUP_NAME</c>).</summary>
+    internal const string TraceProducerGroup = "_INNER_TRACE_PRODUCER";
+
+    /// <summary>How long a stop waits for queued records to be sent.</summary>
+    private static readonly TimeSpan FlushOnStopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<TraceContext> _queue = Channel.CreateBounded<TraceContext>(new BoundedChannelOptions(QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly Producer _producer;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private Task _loop = Task.CompletedTask;
+    private long _dropped;
+    private long _sentRecords;
+
+    /// <summary>Creates the dispatcher of a producer or consumer whose connections it shares.</summary>
+    public MessageTraceDispatcher(ClientOptions owner, ClientInstance client)
+    {
+        TraceTopic = owner.MessageTraceTopic;
+        _logger = client.Logger;
+        _producer = new Producer(new ProducerOptions
+        {
+            NameServerAddresses = owner.NameServerAddresses,
+            ProducerGroup = TraceProducerGroup,
+            SendTimeout = TimeSpan.FromSeconds(5),
+            MaxMessageSize = MaxTraceMessageBytes,
+        }, client);
+    }
+
+    /// <summary>The topic trace messages go to.</summary>
+    public string TraceTopic { get; }
+
+    /// <summary>Records dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Records handed to a successful trace send (tests wait on it).</summary>
+    internal long SentRecords => Interlocked.Read(ref _sentRecords);
+
+    /// <summary>Whether <paramref name="topic"/> is the trace topic itself (its own sends are never traced, as Java).</summary>
+    public bool IsTraceTopic(string topic) => topic.StartsWith(TraceTopic, StringComparison.Ordinal);
+
+    /// <summary>Starts the send loop.</summary>
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Queues a record; false (and the record dropped) when the queue is full or the dispatcher stopped.</summary>
+    public bool Append(TraceContext context)
+    {
+        if (_queue.Writer.TryWrite(context))
+        {
+            return true;
+        }
+        long dropped = Interlocked.Increment(ref _dropped);
+        if ((dropped & (dropped - 1)) == 0)
+        {
+            // 1, 2, 4, 8, ...: a stalled trace topic must not flood the log.
+            _logger.TraceRecordsDropped(dropped);
+        }
+        return false;
+    }
+
+    private async Task RunAsync()
+    {
+        ChannelReader<TraceContext> reader = _queue.Reader;
+        var batch = new List<TraceContext>(BatchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            {
+                while (batch.Count < BatchSize && reader.TryRead(out TraceContext? context))
+                {
+                    batch.Add(context);
+                }
+                await SendAsync(batch, _abort.Token).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Stop timed out: what is still queued is dropped.
+        }
+    }
+
+    private async Task SendAsync(List<TraceContext> batch, CancellationToken cancellationToken)
+    {
+        // One trace message (or more, when large) per traced topic, as Java groups them.
+        var byTopic = new Dictionary<string, List<TraceContext>>(StringComparer.Ordinal);
+        foreach (TraceContext context in batch)
+        {
+            if (context.Beans.Count == 0)
+            {
+                continue;
+            }
+            string topic = context.Beans[0].Topic ?? string.Empty;
+            if (!byTopic.TryGetValue(topic, out List<TraceContext>? group))
+            {
+                byTopic[topic] = group = [];
+            }
+            group.Add(context);
+        }
+        var data = new StringBuilder(1024);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (List<TraceContext> group in byTopic.Values)
+        {
+            int records = 0;
+            foreach (TraceContext context in group)
+            {
+                TraceDataEncoder.Encode(context, data, keys);
+                records++;
+                if (data.Length >= MaxTraceMessageBytes)
+                {
+                    await SendOneAsync(data, keys, records, cancellationToken).ConfigureAwait(false);
+                    records = 0;
+                }
+            }
+            if (records > 0)
+            {
+                await SendOneAsync(data, keys, records, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SendOneAsync(StringBuilder data, HashSet<string> keys, int records, CancellationToken cancellationToken)
+    {
+        var message = new Message(TraceTopic, Encoding.UTF8.GetBytes(data.ToString())) { Keys = string.Join(' ', keys) };
+        data.Clear();
+        keys.Clear();
+        try
+        {
+            await _producer.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _sentRecords, records);
+        }
+        catch (Exception ex) when (!_abort.IsCancellationRequested)
+        {
+            _logger.TraceSendFailed(ex, records, TraceTopic);
+        }
+    }
+
+    /// <summary>
+    /// Stops taking records and sends what is queued (up to five seconds; Java's shutdown flush waits half a
+    /// second); call it before the shared client closes its connections.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _loop.WaitAsync(FlushOnStopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _abort.Dispose();
+    }
+}
