@@ -35,11 +35,11 @@ public abstract class ClientOptions
 
     /// <summary>
     /// Record RocketMQ message traces (Java <c>enableMsgTrace</c>): a producer records each send (Pub, and
-    /// EndTransaction for transactional messages), a push consumer each handler call (SubBefore, SubAfter), in
-    /// RocketMQ's trace format, sent in the background to <see cref="MessageTraceTopic"/> where the RocketMQ
-    /// Dashboard and <c>mqadmin queryMsgTraceById</c> find them by message id. Default false. Risk: one extra
-    /// trace message per batch of up to 100 records; records are dropped, never waited for, when the trace topic
-    /// cannot keep up.
+    /// EndTransaction for transactional messages), a push consumer each handler call and a pull consumer each
+    /// poll (SubBefore, SubAfter), in RocketMQ's trace format, sent in the background to
+    /// <see cref="MessageTraceTopic"/> where the RocketMQ Dashboard and <c>mqadmin queryMsgTraceById</c> find them
+    /// by message id. Default false. Risk: one extra trace message per batch of up to 100 records; records are
+    /// dropped, never waited for, when the trace topic cannot keep up.
     /// </summary>
     public bool EnableMessageTrace { get; set; }
 

@@ -4,6 +4,7 @@ using Mq.Client;
 using Mq.Client.Tracing;
 using Mq.NameServers;
 using Mq.Protocol;
+using Mq.Protocol.Body;
 using Mq.TestKit;
 using Mq.TestKit.Brokers;
 
@@ -134,6 +135,59 @@ public sealed class MessageTraceTests
             Assert.That(end.Beans[0].FromTransactionCheck, Is.False);
             Assert.That(end.Beans[0].Keys, Is.EqualTo("tx-key"));
             Assert.That(end.GroupName, Is.EqualTo("PG_TX_TRACED"));
+        });
+    }
+
+    [Test]
+    public async Task A_traced_pull_consumer_records_each_poll_as_handed_over_and_consumed()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        await using Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(dir.Path, o => o.NamesrvAddr = [ns.Address]);
+        await using (var producer = new Producer(new ProducerOptions { NameServerAddresses = [ns.Address], ProducerGroup = "PG_UNTRACED" }))
+        {
+            await producer.StartAsync();
+            for (int i = 0; i < 3; i++)
+            {
+                // Sent to one queue so that one poll can hand all three over.
+                await producer.SendAsync(new Message("PolledTopic", null, "key-" + i, "m"u8.ToArray()), new MessageQueue("PolledTopic", "broker-a", 0));
+            }
+        }
+        var consumer = new PullConsumer(new PullConsumerOptions
+        {
+            NameServerAddresses = [ns.Address],
+            ConsumerGroup = "CG_POLL_TRACED",
+            Subscriptions = { ["PolledTopic"] = "*" },
+            ConsumeFromWhere = ConsumeStartPoint.FirstOffset,
+            RebalanceInterval = TimeSpan.FromMilliseconds(500),
+            EnableMessageTrace = true,
+        });
+        await consumer.StartAsync();
+        var polled = new List<ReceivedMessage>();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (polled.Count < 3)
+            {
+                polled.AddRange(await consumer.PollAsync(TimeSpan.FromMilliseconds(500), timeout.Token));
+            }
+        }
+        await consumer.DisposeAsync();
+
+        await using var probe = new BrokerTestClient(broker.Address);
+        List<TraceContext> records = [];
+        await WaitUntilAsync(async () =>
+        {
+            records = await ReadTraceTopicAsync(probe);
+            return records.Count(r => r.Type == TraceType.SubAfter) >= 3;
+        });
+        Assert.Multiple(() =>
+        {
+            Assert.That(records.Where(r => r.Type == TraceType.SubBefore).Select(r => r.Beans[0].MessageId), Is.EquivalentTo(polled.Select(m => m.MessageId)));
+            Assert.That(records.Where(r => r.Type == TraceType.SubBefore).Select(r => r.Beans[0].Keys), Is.EquivalentTo(new[] { "key-0", "key-1", "key-2" }));
+            Assert.That(records.Where(r => r.Type == TraceType.SubAfter).All(r => r.IsSuccess && r.ContextCode == 0), Is.True);
+            Assert.That(records.Where(r => r.Type == TraceType.SubAfter).Select(r => r.RequestId),
+                Is.EquivalentTo(records.Where(r => r.Type == TraceType.SubBefore).Select(r => r.RequestId)), "each SubAfter pairs with a SubBefore");
+            Assert.That(records.Where(r => r.Type == TraceType.Pub), Is.Empty, "the producer did not trace");
         });
     }
 

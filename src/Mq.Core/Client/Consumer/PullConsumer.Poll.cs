@@ -31,7 +31,9 @@ public sealed partial class PullConsumer
             int first = batch.Next;
             if (TryMarkConsumed(batch, batch.Messages.Count))
             {
-                return first == 0 ? batch.Messages : batch.Messages.GetRange(first, batch.Messages.Count - first);
+                IReadOnlyList<ReceivedMessage> polled = first == 0 ? batch.Messages : batch.Messages.GetRange(first, batch.Messages.Count - first);
+                TraceHandedOver(polled);
+                return polled;
             }
         }
     }
@@ -67,6 +69,7 @@ public sealed partial class PullConsumer
                     {
                         break;
                     }
+                    TraceHandedOver([message]);
                     yield return message;
                     MaybeAutoCommit();
                 }

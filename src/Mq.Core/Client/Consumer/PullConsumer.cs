@@ -44,6 +44,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
     private int _autoCommitRunning;
     private int _mode;
     private readonly ConsumerStatsTable _stats;
+    private readonly Tracing.MessageTraceDispatcher? _trace;
     private long _startedMs;
     private int _state;
 
@@ -58,6 +59,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
         _api = new ConsumerBrokerApi(_client, options.ConsumerGroup);
         _stats = new ConsumerStatsTable(_client.Time);
         _rebalancer = new Rebalancer(_api, this, options.AllocateStrategy, broadcasting: false, options.RebalanceInterval);
+        _trace = options.EnableMessageTrace ? new Tracing.MessageTraceDispatcher(options, _client) : null;
         foreach (KeyValuePair<string, string> subscription in options.Subscriptions)
         {
             Subscribe(subscription.Key, subscription.Value);
@@ -105,6 +107,7 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
             }
         }
         _client.Start();
+        _trace?.Start();
         await _client.SendHeartbeatToAllBrokersAsync(cancellationToken).ConfigureAwait(false);
         _nextAutoCommit = _client.Time.GetTimestamp() + AutoCommitTicks;
         lock (_gate)
@@ -255,6 +258,10 @@ public sealed partial class PullConsumer : IAsyncDisposable, IClientConsumer, IR
                 {
                     _client.Logger.OffsetCommitFailed(ex, Options.ConsumerGroup);
                 }
+            }
+            if (_trace is not null)
+            {
+                await _trace.DisposeAsync().ConfigureAwait(false);
             }
             await _client.UnregisterAsync(null, Options.ConsumerGroup, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

@@ -1,57 +1,33 @@
 using Mq.Client.Tracing;
-using Mq.Messages;
 
 namespace Mq.Client;
 
-// Message trace (ClientOptions.EnableMessageTrace): RocketMQ's ConsumeMessageTraceHookImpl.
+// Message trace (ClientOptions.EnableMessageTrace) around each handler call.
 public sealed partial class PushConsumer
 {
-    /// <summary>RocketMQ <c>ConsumeReturnType</c> ordinals a SubAfter record carries.</summary>
-    private const int ConsumeReturnedSuccess = 0, ConsumeThrew = 2, ConsumeReturnedFailed = 4;
-
-    /// <summary>The SubBefore record of a handler call about to start; null when not traced (tracing off, or the broker stored TRACE_ON=false).</summary>
+    /// <summary>Queues the SubBefore record of a handler call about to start; null when the call is not traced.</summary>
     private TraceContext? TraceBeforeHandler(ReceivedMessage message)
     {
-        if (_trace is null || string.Equals(message.Property(MessageConst.TraceSwitch), "false", StringComparison.Ordinal))
+        if (_trace is null)
         {
             return null;
         }
-        var before = new TraceContext
+        TraceContext? before = ConsumeTraceRecords.Before([message], Options.ConsumerGroup, _client.Ids.Next(), _client.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (before is not null)
         {
-            Type = TraceType.SubBefore,
-            TimeStamp = _client.Time.GetUtcNow().ToUnixTimeMilliseconds(),
-            RegionId = message.Property(MessageConst.MessageRegion),
-            GroupName = Options.ConsumerGroup,
-            RequestId = _client.Ids.Next(),
-            Beans = [new TraceBean
-            {
-                Topic = message.Topic, MessageId = message.MessageId, Tags = message.Tags, Keys = message.Keys,
-                StoreTime = message.StoreTimestamp.ToUnixTimeMilliseconds(), BodyLength = message.StoreSize, RetryTimes = message.ReconsumeTimes,
-            }],
-        };
-        _trace.Append(before);
+            _trace.Append(before);
+        }
         return before;
     }
 
-    /// <summary>The SubAfter record paired with <paramref name="before"/>.</summary>
+    /// <summary>Queues the SubAfter record paired with <paramref name="before"/>.</summary>
     private void TraceAfterHandler(TraceContext? before, ConsumeResult result, bool threw)
     {
         if (before is null)
         {
             return;
         }
-        long now = _client.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        _trace!.Append(new TraceContext
-        {
-            Type = TraceType.SubAfter,
-            TimeStamp = now,
-            RegionId = before.RegionId,
-            GroupName = before.GroupName,
-            RequestId = before.RequestId,
-            IsSuccess = !threw && result == ConsumeResult.Success,
-            CostTime = (int)Math.Max(0, now - before.TimeStamp),
-            ContextCode = threw ? ConsumeThrew : result == ConsumeResult.Success ? ConsumeReturnedSuccess : ConsumeReturnedFailed,
-            Beans = before.Beans,
-        });
+        int code = threw ? ConsumeTraceRecords.Exception : result == ConsumeResult.Success ? ConsumeTraceRecords.Success : ConsumeTraceRecords.Failed;
+        _trace!.Append(ConsumeTraceRecords.After(before, !threw && result == ConsumeResult.Success, code, _client.Time.GetUtcNow().ToUnixTimeMilliseconds(), 1));
     }
 }
