@@ -81,6 +81,8 @@ internal static class BrokerConf
                 case "accessMessageInMemoryMaxRatio": options.AccessMessageInMemoryMaxRatio = Int(key, value); break;
                 case "traceOn": options.TraceOn = Bool(key, value); break;
                 case "regionId": options.RegionId = value; break;
+                case "traceTopicEnable": options.TraceTopicEnable = Bool(key, value); break;
+                case "msgTraceTopicName": options.MsgTraceTopicName = value; break;
                 case "transactionCheckMax": options.TransactionCheckMax = Int(key, value); break;
                 case "transactionTimeOut": options.TransactionTimeOut = TimeSpan.FromMilliseconds(Long(key, value)); break;
                 case "transactionCheckInterval": options.TransactionCheckInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;

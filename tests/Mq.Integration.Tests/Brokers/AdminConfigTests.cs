@@ -25,6 +25,7 @@ public sealed class AdminConfigTests
             o.TransactionTimeOut = TimeSpan.FromSeconds(3);
             o.HaTransferBatchSize = 64 * 1024;
             o.ShortPollingTimeMills = 250;
+            o.TraceTopicEnable = true;
         });
         await using var client = new BrokerTestClient(broker.Address);
         using RemotingCommand response = await client.InvokeAsync(RequestCode.GetBrokerConfig);
@@ -45,6 +46,7 @@ public sealed class AdminConfigTests
             Assert.That(read.TransactionTimeOut, Is.EqualTo(TimeSpan.FromSeconds(3)));
             Assert.That(read.HaTransferBatchSize, Is.EqualTo(64 * 1024));
             Assert.That(read.ShortPollingTimeMills, Is.EqualTo(250));
+            Assert.That(read.TraceTopicEnable, Is.True);
             Assert.That(read.StorePathRootDir, Is.EqualTo(running.StorePathRootDir));
             Assert.That(read.ListenPort, Is.EqualTo(running.ListenPort));
             Assert.That(read.NamesrvAddr, Is.EqualTo(running.NamesrvAddr));
