@@ -160,6 +160,17 @@ public sealed partial class MessageStore
         return _queues.RemoveTopic(topic);
     }
 
+    /// <summary>The topics that have consume queues in this store (admin: finding queues no topic config owns).</summary>
+    public IReadOnlyCollection<string> ConsumeQueueTopics()
+    {
+        var topics = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cq in _queues.All())
+        {
+            topics.Add(cq.Topic);
+        }
+        return topics;
+    }
+
     /// <inheritdoc />
     public long GetMinOffsetInQueue(string topic, int queueId) => _queues.Find(topic, queueId)?.MinOffset ?? 0;
 

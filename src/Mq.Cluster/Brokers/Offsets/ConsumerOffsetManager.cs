@@ -90,6 +90,43 @@ internal sealed class ConsumerOffsetManager
     }
 
     /// <summary>Drops every offset of a topic (topic deleted).</summary>
+    /// <summary>Gives <paramref name="destination"/> a copy of <paramref name="source"/>'s offsets on <paramref name="topic"/> (CLONE_GROUP_OFFSET); false when the source has none.</summary>
+    public bool Clone(string source, string destination, string topic)
+    {
+        if (!_offsets.TryGetValue((topic, source), out ConcurrentDictionary<int, long>? queues))
+        {
+            return false;
+        }
+        _offsets[(topic, destination)] = new ConcurrentDictionary<int, long>(queues);
+        Interlocked.Increment(ref _version);
+        return true;
+    }
+
+    /// <summary>
+    /// Per queue of <paramref name="topic"/>, the smallest offset any group other than <paramref name="excludedGroups"/> committed
+    /// that is still at or past the queue's minimum (RocketMQ <c>queryMinOffsetInAllGroup</c>, without its removal of the excluded
+    /// groups' offsets from the table).
+    /// </summary>
+    public Dictionary<int, long> MinOffsetInAllGroups(string topic, IReadOnlySet<string> excludedGroups, Func<int, long> queueMinOffset)
+    {
+        var result = new Dictionary<int, long>();
+        foreach (KeyValuePair<(string Topic, string Group), ConcurrentDictionary<int, long>> entry in _offsets)
+        {
+            if (entry.Key.Topic != topic || excludedGroups.Contains(entry.Key.Group))
+            {
+                continue;
+            }
+            foreach (KeyValuePair<int, long> queue in entry.Value)
+            {
+                if (queue.Value >= queueMinOffset(queue.Key))
+                {
+                    result[queue.Key] = result.TryGetValue(queue.Key, out long known) ? Math.Min(known, queue.Value) : queue.Value;
+                }
+            }
+        }
+        return result;
+    }
+
     public void RemoveTopic(string topic)
     {
         foreach (KeyValuePair<(string Topic, string Group), ConcurrentDictionary<int, long>> entry in _offsets)

@@ -24,7 +24,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.GetConsumerConnectionList, RequestCode.QueryTopicConsumeByWho, RequestCode.InvokeBrokerToResetOffset,
             RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo,
             RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData,
-            RequestCode.GetBrokerConsumeStats, RequestCode.UpdateBrokerConfig])
+            RequestCode.GetBrokerConsumeStats, RequestCode.UpdateBrokerConfig, RequestCode.QueryConsumeTimeSpan,
+            RequestCode.GetSystemTopicListFromBroker, RequestCode.CleanUnusedTopic, RequestCode.CloneGroupOffset, RequestCode.QueryCorrectionOffset])
         {
             server.RegisterHandler(code, this);
         }
@@ -60,6 +61,11 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.GetBrokerConfig => BrokerConfig(request),
                     RequestCode.ViewBrokerStatsData => ViewStatsData(request),
                     RequestCode.GetBrokerConsumeStats => BrokerConsumeStats(request),
+                    RequestCode.QueryConsumeTimeSpan => ConsumeTimeSpan(request),
+                    RequestCode.GetSystemTopicListFromBroker => SystemTopics(request),
+                    RequestCode.CleanUnusedTopic => CleanUnusedTopics(request),
+                    RequestCode.CloneGroupOffset => CloneGroupOffset(request),
+                    RequestCode.QueryCorrectionOffset => CorrectionOffset(request),
                     // Settings are fixed once a broker runs (options or broker.conf at start): say so instead of "not supported".
                     RequestCode.UpdateBrokerConfig => Error(request, ResponseCode.SystemError,
                         "updating the broker's configuration at runtime is not allowed; change its options or broker.conf and restart it"),

@@ -1,0 +1,140 @@
+using Mq.Brokers.Topics;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+
+namespace Mq.Brokers.Processors;
+
+// The maintenance commands mqadmin sends (RocketMQ 4.9 AdminBrokerProcessor): consumeTimeSpan, the system topic list,
+// cleanUnusedTopic, cloneGroupOffset and the correction offsets.
+internal sealed partial class AdminBrokerProcessor
+{
+    /// <summary>
+    /// QUERY_CONSUME_TIME_SPAN: per writable queue of the topic, the store times of its oldest and newest message,
+    /// of the last one the group consumed, and how long the next one has waited. A group that committed nothing
+    /// is measured from the queue's oldest message (4.9 looks up offset -1 there and reports the current time as
+    /// the delay).
+    /// </summary>
+    private RemotingCommand ConsumeTimeSpan(RemotingCommand request)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        string group = request.ExtFields.GetRequiredString("group"u8);
+        TopicConfig? config = broker.Topics.Find(topic);
+        if (config is null)
+        {
+            return Error(request, ResponseCode.TopicNotExist, $"topic[{topic}] not exist");
+        }
+        long now = broker.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var body = new QueryConsumeTimeSpanBody();
+        for (int queueId = 0; queueId < config.WriteQueueNums; queueId++)
+        {
+            long minTime = broker.Store.GetEarliestMessageTime(topic, queueId);
+            long max = broker.Store.GetMaxOffsetInQueue(topic, queueId);
+            long consumed = broker.Offsets.Query(group, topic, queueId);
+            var span = new QueueTimeSpan
+            {
+                MessageQueue = new MessageQueue(topic, broker.Options.BrokerName, queueId),
+                MinTimeStamp = minTime,
+                MaxTimeStamp = broker.Store.GetMessageStoreTimestamp(topic, queueId, max - 1),
+                ConsumeTimeStamp = consumed > 0 ? broker.Store.GetMessageStoreTimestamp(topic, queueId, consumed - 1) : minTime,
+            };
+            long next = Math.Max(consumed, broker.Store.GetMinOffsetInQueue(topic, queueId));
+            if (next < max && broker.Store.GetMessageStoreTimestamp(topic, queueId, next) is var nextTime and >= 0)
+            {
+                span.DelayTime = now - nextTime;
+            }
+            body.ConsumeTimeSpanSet.Add(span);
+        }
+        return WithBody(request, body);
+    }
+
+    /// <summary>GET_SYSTEM_TOPIC_LIST_FROM_BROKER: the reserved topics, this broker's cluster and broker name topics and its trace topic.</summary>
+    private RemotingCommand SystemTopics(RemotingCommand request)
+    {
+        var body = new TopicList();
+        foreach (string topic in (ReadOnlySpan<string>)[TopicValidator.AutoCreateTopicKey, TopicValidator.ScheduleTopic, TopicValidator.BenchmarkTopic,
+            TopicValidator.TransHalfTopic, TopicValidator.TransOpHalfTopic, TopicValidator.TransCheckMaxTimeTopic, TopicValidator.SelfTestTopic,
+            TopicValidator.OffsetMovedEvent, TopicValidator.TraceTopic, broker.Options.BrokerClusterName, broker.Options.BrokerName])
+        {
+            body.Topics.Add(topic);
+        }
+        if (broker.Options.TraceTopicEnable)
+        {
+            body.Topics.Add(broker.Options.MsgTraceTopicName);
+        }
+        return WithBody(request, body);
+    }
+
+    /// <summary>
+    /// CLEAN_UNUSED_TOPIC (mqadmin cleanUnusedTopic): deletes the consume queues of topics that have no topic config
+    /// any more, except the delay and transaction-op queues, which never have one in 4.9 either.
+    /// </summary>
+    private RemotingCommand CleanUnusedTopics(RemotingCommand request)
+    {
+        foreach (string topic in broker.Store.ConsumeQueueTopics())
+        {
+            if (broker.Topics.Find(topic) is null && topic is not TopicValidator.ScheduleTopic and not TopicValidator.TransOpHalfTopic)
+            {
+                broker.Store.DeleteTopic(topic);
+            }
+        }
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    /// <summary>
+    /// CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset): the destination group gets the source group's offsets on the
+    /// topic, or on every topic the source committed on when none is named. Unknown topics are skipped, and so is a
+    /// topic an online source group no longer subscribes to unless <c>offline</c> is set.
+    /// </summary>
+    private RemotingCommand CloneGroupOffset(RemotingCommand request)
+    {
+        string source = request.ExtFields.GetRequiredString("srcGroup"u8);
+        string destination = request.ExtFields.GetRequiredString("destGroup"u8);
+        string? topic = request.ExtFields.GetString("topic"u8);
+        bool offline = request.ExtFields.GetBoolean("offline"u8) ?? false;
+        HashSet<string> topics = string.IsNullOrWhiteSpace(topic) ? broker.Offsets.WhichTopicByGroup(source) : [topic];
+        foreach (string each in topics)
+        {
+            if (broker.Topics.Find(each) is null)
+            {
+                continue;
+            }
+            if (!offline && broker.Consumers.Find(source) is { Subscriptions.IsEmpty: false } && broker.Consumers.FindSubscription(source, each) is null)
+            {
+                continue;
+            }
+            broker.Offsets.Clone(source, destination, each);
+        }
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    /// <summary>
+    /// QUERY_CORRECTION_OFFSET: per queue, the smallest offset the topic's groups (less <c>filterGroups</c>, comma
+    /// separated) committed; <see cref="long.MaxValue"/> where <c>compareGroup</c> is behind it.
+    /// </summary>
+    private RemotingCommand CorrectionOffset(RemotingCommand request)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        string? compareGroup = request.ExtFields.GetString("compareGroup"u8);
+        string? filterGroups = request.ExtFields.GetString("filterGroups"u8);
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(filterGroups))
+        {
+            foreach (string group in filterGroups.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                excluded.Add(group);
+            }
+        }
+        Dictionary<int, long> correction = broker.Offsets.MinOffsetInAllGroups(topic, excluded, queueId => broker.Store.GetMinOffsetInQueue(topic, queueId));
+        if (!string.IsNullOrEmpty(compareGroup))
+        {
+            foreach (KeyValuePair<int, long> compared in broker.Offsets.QueryAll(compareGroup, topic))
+            {
+                if (correction.TryGetValue(compared.Key, out long min) && min > compared.Value)
+                {
+                    correction[compared.Key] = long.MaxValue;
+                }
+            }
+        }
+        return WithBody(request, new QueryCorrectionOffsetBody { CorrectionOffsets = correction });
+    }
+}

@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Time.Testing;
+using Mq.Brokers;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.TestKit;
+using Mq.TestKit.Brokers;
+
+namespace Mq.Tests.Brokers;
+
+/// <summary>The maintenance commands mqadmin sends: consumeTimeSpan, system topics, cleanUnusedTopic, cloneGroupOffset, correction offsets.</summary>
+[Category("Integration")]
+public sealed class AdminMaintenanceTests
+{
+    private TempDirectory _directory = null!;
+    private Broker _broker = null!;
+    private BrokerTestClient _client = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _directory = new TempDirectory();
+        _broker = await BrokerHarness.StartAsync(_directory.Path);
+        _client = new BrokerTestClient(_broker.Address);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _client.DisposeAsync();
+        await _broker.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private static Dictionary<string, string?> Fields(params (string Key, object Value)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => (string?)Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    private async Task SendAsync(string topic, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            using RemotingCommand sent = await _client.SendAsync(topic, "body"u8.ToArray());
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+        }
+        await _broker.Store.WaitForDispatchAsync(_broker.Store.CommitLogMaxOffset);
+    }
+
+    [Test]
+    public async Task Consume_time_span_reports_store_times_of_the_oldest_newest_and_last_consumed_message_per_queue()
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        await using Broker broker = await Broker.StartAsync(BrokerHarness.Options(directory.Path), null, time);
+        await using var client = new BrokerTestClient(broker.Address);
+        for (int i = 0; i < 3; i++)
+        {
+            using RemotingCommand sent = await client.SendAsync("SpanTopic", "body"u8.ToArray());
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await broker.Store.WaitForDispatchAsync(broker.Store.CommitLogMaxOffset);
+        broker.Offsets.Commit("G", "SpanTopic", 0, 1);
+        long first = time.GetUtcNow().AddSeconds(-3).ToUnixTimeMilliseconds();
+        time.Advance(TimeSpan.FromHours(1));
+
+        using RemotingCommand unknown = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, Fields(("topic", "NoSuchTopic"), ("group", "G")));
+        using RemotingCommand consumed = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, Fields(("topic", "SpanTopic"), ("group", "G")));
+        using RemotingCommand fresh = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, Fields(("topic", "SpanTopic"), ("group", "NEVER")));
+        Assert.That((unknown.Code, unknown.Remark), Is.EqualTo((ResponseCode.TopicNotExist, "topic[NoSuchTopic] not exist")));
+        Assert.That(consumed.Code, Is.EqualTo(ResponseCode.Success), consumed.Remark);
+        List<QueueTimeSpan> spans = QueryConsumeTimeSpanBody.Decode(consumed.Body.Span).ConsumeTimeSpanSet;
+        QueueTimeSpan queue0 = spans.Single(s => s.MessageQueue.QueueId == 0);
+        QueueTimeSpan neverConsumed = QueryConsumeTimeSpanBody.Decode(fresh.Body.Span).ConsumeTimeSpanSet.Single(s => s.MessageQueue.QueueId == 0);
+        const long Hour = 3_600_000;
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans, Has.Count.EqualTo(broker.Topics.Find("SpanTopic")!.WriteQueueNums), "one span per writable queue");
+            Assert.That(queue0.MessageQueue, Is.EqualTo(new MessageQueue("SpanTopic", broker.Options.BrokerName, 0)));
+            Assert.That((queue0.MinTimeStamp, queue0.MaxTimeStamp, queue0.ConsumeTimeStamp), Is.EqualTo((first, first + 2000, first)));
+            Assert.That(queue0.DelayTime, Is.EqualTo(Hour + 2000), "the next message, stored 1 s after the first, has waited since (clock: first + 3 s + 1 h)");
+            Assert.That(neverConsumed.ConsumeTimeStamp, Is.EqualTo(first), "nothing consumed: counted from the oldest message");
+            Assert.That(neverConsumed.DelayTime, Is.EqualTo(Hour + 3000));
+            QueueTimeSpan empty = spans.Single(s => s.MessageQueue.QueueId == 1);
+            Assert.That((empty.MinTimeStamp, empty.MaxTimeStamp, empty.DelayTime), Is.EqualTo((-1L, -1L, 0L)), "an empty queue");
+        });
+    }
+
+    [Test]
+    public async Task The_system_topic_list_names_the_reserved_topics_and_this_brokers_own()
+    {
+        using RemotingCommand response = await _client.InvokeAsync(RequestCode.GetSystemTopicListFromBroker);
+        Assert.That(response.Code, Is.EqualTo(ResponseCode.Success));
+        Assert.That(TopicList.Decode(response.Body.Span).Topics,
+            Is.SupersetOf(new[] { "TBW102", "SCHEDULE_TOPIC_XXXX", "RMQ_SYS_TRANS_HALF_TOPIC", _broker.Options.BrokerClusterName, _broker.Options.BrokerName }));
+    }
+
+    [Test]
+    public async Task Clean_unused_topic_deletes_consume_queues_no_topic_config_owns_and_keeps_the_rest()
+    {
+        await SendAsync("Orphaned", 2);
+        await SendAsync("Kept", 2);
+        // The config goes, the queues stay (what a lost or hand-edited topics.json leaves behind).
+        _broker.Topics.Delete("Orphaned");
+        Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Contain("Orphaned"));
+
+        using RemotingCommand response = await _client.InvokeAsync(RequestCode.CleanUnusedTopic);
+        Assert.That(response.Code, Is.EqualTo(ResponseCode.Success));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Not.Contain("Orphaned"));
+            Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Contain("Kept"));
+            Assert.That(_broker.Store.GetMaxOffsetInQueue("Kept", 0), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Clone_group_offset_copies_one_topic_or_every_topic_the_source_committed_on()
+    {
+        await SendAsync("CloneA", 1);
+        await SendAsync("CloneB", 1);
+        _broker.Offsets.Commit("SRC", "CloneA", 0, 7);
+        _broker.Offsets.Commit("SRC", "CloneB", 1, 9);
+        _broker.Offsets.Commit("SRC", "GoneTopic", 0, 3);
+
+        using (RemotingCommand all = await _client.InvokeAsync(RequestCode.CloneGroupOffset, Fields(("srcGroup", "SRC"), ("destGroup", "ALL"), ("offline", false))))
+        {
+            Assert.That(all.Code, Is.EqualTo(ResponseCode.Success));
+        }
+        using (RemotingCommand one = await _client.InvokeAsync(RequestCode.CloneGroupOffset,
+            Fields(("srcGroup", "SRC"), ("destGroup", "ONE"), ("topic", "CloneB"), ("offline", false))))
+        {
+            Assert.That(one.Code, Is.EqualTo(ResponseCode.Success));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(_broker.Offsets.Query("ALL", "CloneA", 0), Is.EqualTo(7));
+            Assert.That(_broker.Offsets.Query("ALL", "CloneB", 1), Is.EqualTo(9));
+            Assert.That(_broker.Offsets.Query("ALL", "GoneTopic", 0), Is.EqualTo(-1), "a topic without a config is skipped");
+            Assert.That(_broker.Offsets.Query("ONE", "CloneB", 1), Is.EqualTo(9));
+            Assert.That(_broker.Offsets.Query("ONE", "CloneA", 0), Is.EqualTo(-1), "only the named topic");
+            Assert.That(_broker.Offsets.Query("SRC", "CloneA", 0), Is.EqualTo(7), "the source keeps its offsets");
+        });
+    }
+
+    [Test]
+    public async Task Correction_offsets_are_the_smallest_offset_of_the_unfiltered_groups_and_max_where_the_compared_group_is_behind()
+    {
+        _broker.Offsets.Commit("A", "Corr", 0, 5);
+        _broker.Offsets.Commit("A", "Corr", 1, 2);
+        _broker.Offsets.Commit("B", "Corr", 0, 3);
+        _broker.Offsets.Commit("B", "Corr", 1, 7);
+        _broker.Offsets.Commit("FILTERED", "Corr", 0, 1);
+        _broker.Offsets.Commit("D", "Corr", 0, 4);
+        _broker.Offsets.Commit("D", "Corr", 1, 1);
+
+        using RemotingCommand response = await _client.InvokeAsync(RequestCode.QueryCorrectionOffset,
+            Fields(("topic", "Corr"), ("compareGroup", "D"), ("filterGroups", "FILTERED,D")));
+        Assert.That(response.Code, Is.EqualTo(ResponseCode.Success));
+        Dictionary<int, long> correction = QueryCorrectionOffsetBody.Decode(response.Body.Span).CorrectionOffsets;
+        Assert.Multiple(() =>
+        {
+            Assert.That(correction[0], Is.EqualTo(3), "min of A and B; FILTERED and D left out");
+            Assert.That(correction[1], Is.EqualTo(long.MaxValue), "D (1) is behind the minimum (2)");
+            Assert.That(_broker.Offsets.Query("FILTERED", "Corr", 0), Is.EqualTo(1), "filtering a group does not remove its offsets (4.9 did)");
+        });
+    }
+}
