@@ -31,9 +31,6 @@ public sealed class AdminMaintenanceTests
         _directory.Dispose();
     }
 
-    private static Dictionary<string, string?> Fields(params (string Key, object Value)[] pairs) =>
-        pairs.ToDictionary(p => p.Key, p => (string?)Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture));
-
     private async Task SendAsync(string topic, int count)
     {
         for (int i = 0; i < count; i++)
@@ -62,9 +59,9 @@ public sealed class AdminMaintenanceTests
         long first = time.GetUtcNow().AddSeconds(-3).ToUnixTimeMilliseconds();
         time.Advance(TimeSpan.FromHours(1));
 
-        using RemotingCommand unknown = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, Fields(("topic", "NoSuchTopic"), ("group", "G")));
-        using RemotingCommand consumed = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, Fields(("topic", "SpanTopic"), ("group", "G")));
-        using RemotingCommand fresh = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, Fields(("topic", "SpanTopic"), ("group", "NEVER")));
+        using RemotingCommand unknown = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, BrokerTestClient.Fields(("topic", "NoSuchTopic"), ("group", "G")));
+        using RemotingCommand consumed = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, BrokerTestClient.Fields(("topic", "SpanTopic"), ("group", "G")));
+        using RemotingCommand fresh = await client.InvokeAsync(RequestCode.QueryConsumeTimeSpan, BrokerTestClient.Fields(("topic", "SpanTopic"), ("group", "NEVER")));
         Assert.That((unknown.Code, unknown.Remark), Is.EqualTo((ResponseCode.TopicNotExist, "topic[NoSuchTopic] not exist")));
         Assert.That(consumed.Code, Is.EqualTo(ResponseCode.Success), consumed.Remark);
         List<QueueTimeSpan> spans = QueryConsumeTimeSpanBody.Decode(consumed.Body.Span).ConsumeTimeSpanSet;
@@ -121,12 +118,12 @@ public sealed class AdminMaintenanceTests
         _broker.Offsets.Commit("SRC", "CloneB", 1, 9);
         _broker.Offsets.Commit("SRC", "GoneTopic", 0, 3);
 
-        using (RemotingCommand all = await _client.InvokeAsync(RequestCode.CloneGroupOffset, Fields(("srcGroup", "SRC"), ("destGroup", "ALL"), ("offline", false))))
+        using (RemotingCommand all = await _client.InvokeAsync(RequestCode.CloneGroupOffset, BrokerTestClient.Fields(("srcGroup", "SRC"), ("destGroup", "ALL"), ("offline", false))))
         {
             Assert.That(all.Code, Is.EqualTo(ResponseCode.Success));
         }
         using (RemotingCommand one = await _client.InvokeAsync(RequestCode.CloneGroupOffset,
-            Fields(("srcGroup", "SRC"), ("destGroup", "ONE"), ("topic", "CloneB"), ("offline", false))))
+            BrokerTestClient.Fields(("srcGroup", "SRC"), ("destGroup", "ONE"), ("topic", "CloneB"), ("offline", false))))
         {
             Assert.That(one.Code, Is.EqualTo(ResponseCode.Success));
         }
@@ -153,7 +150,7 @@ public sealed class AdminMaintenanceTests
         _broker.Offsets.Commit("D", "Corr", 1, 1);
 
         using RemotingCommand response = await _client.InvokeAsync(RequestCode.QueryCorrectionOffset,
-            Fields(("topic", "Corr"), ("compareGroup", "D"), ("filterGroups", "FILTERED,D")));
+            BrokerTestClient.Fields(("topic", "Corr"), ("compareGroup", "D"), ("filterGroups", "FILTERED,D")));
         Assert.That(response.Code, Is.EqualTo(ResponseCode.Success));
         Dictionary<int, long> correction = QueryCorrectionOffsetBody.Decode(response.Body.Span).CorrectionOffsets;
         Assert.Multiple(() =>

@@ -32,9 +32,6 @@ public sealed class ClientsOffsetsTests
         _directory.Dispose();
     }
 
-    private static Dictionary<string, string?> Fields(params (string Key, object Value)[] pairs) =>
-        pairs.ToDictionary(p => p.Key, p => (string?)Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture));
-
     [Test]
     public async Task Heartbeat_registers_group_creates_retry_topic_and_notifies_members_on_change()
     {
@@ -59,11 +56,11 @@ public sealed class ClientsOffsetsTests
         Assert.That(await _client.CallbackSignal.WaitAsync(TimeSpan.FromSeconds(30)), Is.True, "first member told about the second");
         Assert.That(_client.Callbacks.Last().Fields["consumerGroup"], Is.EqualTo("CG"));
 
-        using (RemotingCommand list = await _client.InvokeAsync(RequestCode.GetConsumerListByGroup, Fields(("consumerGroup", "CG"))))
+        using (RemotingCommand list = await _client.InvokeAsync(RequestCode.GetConsumerListByGroup, BrokerTestClient.Fields(("consumerGroup", "CG"))))
         {
             Assert.That(GetConsumerListByGroupResponseBody.Decode(list.Body.Span).ConsumerIdList, Is.EquivalentTo(new[] { "10.0.0.1@one", "10.0.0.2@two" }));
         }
-        using (RemotingCommand connections = await _client.InvokeAsync(RequestCode.GetConsumerConnectionList, Fields(("consumerGroup", "CG"))))
+        using (RemotingCommand connections = await _client.InvokeAsync(RequestCode.GetConsumerConnectionList, BrokerTestClient.Fields(("consumerGroup", "CG"))))
         {
             Assert.That(connections.Code, Is.EqualTo(ResponseCode.Success));
             Assert.That(ConsumerConnection.Decode(connections.Body.Span).ConnectionSet, Has.Count.EqualTo(2));
@@ -74,14 +71,14 @@ public sealed class ClientsOffsetsTests
         {
             Assert.That(bye.Code, Is.EqualTo(ResponseCode.Success));
         }
-        using (RemotingCommand list = await _client.InvokeAsync(RequestCode.GetConsumerListByGroup, Fields(("consumerGroup", "CG"))))
+        using (RemotingCommand list = await _client.InvokeAsync(RequestCode.GetConsumerListByGroup, BrokerTestClient.Fields(("consumerGroup", "CG"))))
         {
             Assert.That(GetConsumerListByGroupResponseBody.Decode(list.Body.Span).ConsumerIdList, Is.EqualTo(new[] { "10.0.0.1@one" }));
         }
         await _client.DisposeAsync();
         await SendPullTests.WaitUntil(() => _broker.Consumers.Find("CG") is null);
         await using var third = new BrokerTestClient(_broker.Address);
-        using RemotingCommand none = await third.InvokeAsync(RequestCode.GetConsumerListByGroup, Fields(("consumerGroup", "CG")));
+        using RemotingCommand none = await third.InvokeAsync(RequestCode.GetConsumerListByGroup, BrokerTestClient.Fields(("consumerGroup", "CG")));
         Assert.That(none.Code, Is.EqualTo(ResponseCode.SystemError));
     }
 
@@ -139,19 +136,19 @@ public sealed class ClientsOffsetsTests
         {
             Assert.That(q.ExtFields["offset"], Is.EqualTo("4"));
         }
-        using (RemotingCommand max = await _client.InvokeAsync(RequestCode.GetMaxOffset, Fields(("topic", "OffTopic"), ("queueId", 0))))
+        using (RemotingCommand max = await _client.InvokeAsync(RequestCode.GetMaxOffset, BrokerTestClient.Fields(("topic", "OffTopic"), ("queueId", 0))))
         {
             Assert.That(max.ExtFields["offset"], Is.EqualTo("5"));
         }
-        using (RemotingCommand min = await _client.InvokeAsync(RequestCode.GetMinOffset, Fields(("topic", "OffTopic"), ("queueId", 0))))
+        using (RemotingCommand min = await _client.InvokeAsync(RequestCode.GetMinOffset, BrokerTestClient.Fields(("topic", "OffTopic"), ("queueId", 0))))
         {
             Assert.That(min.ExtFields["offset"], Is.EqualTo("0"));
         }
-        using (RemotingCommand earliest = await _client.InvokeAsync(RequestCode.GetEarliestMsgStoretime, Fields(("topic", "OffTopic"), ("queueId", 0))))
+        using (RemotingCommand earliest = await _client.InvokeAsync(RequestCode.GetEarliestMsgStoretime, BrokerTestClient.Fields(("topic", "OffTopic"), ("queueId", 0))))
         {
             Assert.That(long.Parse(earliest.ExtFields["timestamp"]!), Is.GreaterThan(0));
         }
-        using (RemotingCommand search = await _client.InvokeAsync(RequestCode.SearchOffsetByTimestamp, Fields(("topic", "OffTopic"), ("queueId", 0), ("timestamp", long.MaxValue / 2))))
+        using (RemotingCommand search = await _client.InvokeAsync(RequestCode.SearchOffsetByTimestamp, BrokerTestClient.Fields(("topic", "OffTopic"), ("queueId", 0), ("timestamp", long.MaxValue / 2))))
         {
             Assert.That(search.Code, Is.EqualTo(ResponseCode.Success));
             Assert.That(long.Parse(search.ExtFields["offset"]!), Is.InRange(4, 5));
@@ -160,16 +157,16 @@ public sealed class ClientsOffsetsTests
         {
             Assert.That(ConsumerOffsetSerializeWrapper.Decode(all.Body.Span).OffsetTable["OffTopic@OG"][0], Is.EqualTo(4));
         }
-        using (RemotingCommand stats = await _client.InvokeAsync(RequestCode.GetConsumeStats, Fields(("consumerGroup", "OG"), ("topic", "OffTopic"))))
+        using (RemotingCommand stats = await _client.InvokeAsync(RequestCode.GetConsumeStats, BrokerTestClient.Fields(("consumerGroup", "OG"), ("topic", "OffTopic"))))
         {
             OffsetWrapper queue0 = ConsumeStats.Decode(stats.Body.Span).OffsetTable.Single(e => e.Key.QueueId == 0).Value;
             Assert.That((queue0.BrokerOffset, queue0.ConsumerOffset), Is.EqualTo((5L, 4L)));
         }
-        using (RemotingCommand who = await _client.InvokeAsync(RequestCode.QueryTopicConsumeByWho, Fields(("topic", "OffTopic"))))
+        using (RemotingCommand who = await _client.InvokeAsync(RequestCode.QueryTopicConsumeByWho, BrokerTestClient.Fields(("topic", "OffTopic"))))
         {
             Assert.That(GroupList.Decode(who.Body.Span).Groups, Does.Contain("OG"));
         }
-        using (RemotingCommand topicStats = await _client.InvokeAsync(RequestCode.GetTopicStatsInfo, Fields(("topic", "OffTopic"))))
+        using (RemotingCommand topicStats = await _client.InvokeAsync(RequestCode.GetTopicStatsInfo, BrokerTestClient.Fields(("topic", "OffTopic"))))
         {
             Assert.That(TopicStatsTable.Decode(topicStats.Body.Span).OffsetTable.Single(e => e.Key.QueueId == 0).Value.MaxOffset, Is.EqualTo(5));
         }
@@ -194,7 +191,7 @@ public sealed class ClientsOffsetsTests
             Assert.That(hb.Code, Is.EqualTo(ResponseCode.Success));
         }
         _broker.Offsets.Commit("RG", "ResetTopic", 0, 3);
-        using RemotingCommand reset = await _client.InvokeAsync(RequestCode.InvokeBrokerToResetOffset, Fields(("topic", "ResetTopic"), ("group", "RG"), ("timestamp", 0), ("isForce", true)));
+        using RemotingCommand reset = await _client.InvokeAsync(RequestCode.InvokeBrokerToResetOffset, BrokerTestClient.Fields(("topic", "ResetTopic"), ("group", "RG"), ("timestamp", 0), ("isForce", true)));
         Assert.That(reset.Code, Is.EqualTo(ResponseCode.Success), reset.Remark);
         Assert.That(_broker.Offsets.Query("RG", "ResetTopic", 0), Is.EqualTo(0));
         Assert.That(_client.Callbacks.Any(c => c.Code == RequestCode.ResetConsumerClientOffset && c.Fields["group"] == "RG"), Is.True);
@@ -207,7 +204,7 @@ public sealed class ClientsOffsetsTests
         Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success));
         string msgId = sent.ExtFields["msgId"]!;
         await _broker.Store.WaitForDispatchAsync(_broker.Store.CommitLogMaxOffset);
-        var query = Fields(("topic", "QTopic"), ("key", "order-2"), ("maxNum", 10), ("beginTimestamp", 0), ("endTimestamp", long.MaxValue));
+        var query = BrokerTestClient.Fields(("topic", "QTopic"), ("key", "order-2"), ("maxNum", 10), ("beginTimestamp", 0), ("endTimestamp", long.MaxValue));
         using (RemotingCommand found = await _client.InvokeAsync(RequestCode.QueryMessage, query))
         {
             Assert.That(found.Code, Is.EqualTo(ResponseCode.Success), found.Remark);
@@ -226,12 +223,12 @@ public sealed class ClientsOffsetsTests
             Assert.That(missing.Code, Is.EqualTo(ResponseCode.QueryNotFound));
         }
         Assert.That(OffsetMessageId.TryParse(msgId, out _, out long offset), Is.True);
-        using (RemotingCommand view = await _client.InvokeAsync(RequestCode.ViewMessageById, Fields(("offset", offset))))
+        using (RemotingCommand view = await _client.InvokeAsync(RequestCode.ViewMessageById, BrokerTestClient.Fields(("offset", offset))))
         {
             Assert.That(view.Code, Is.EqualTo(ResponseCode.Success));
             Assert.That(Encoding.UTF8.GetString(BrokerTestClient.DecodeAll(view.Body.Span).Single().Body), Is.EqualTo("body"));
         }
-        using (RemotingCommand bad = await _client.InvokeAsync(RequestCode.ViewMessageById, Fields(("offset", 1 << 30))))
+        using (RemotingCommand bad = await _client.InvokeAsync(RequestCode.ViewMessageById, BrokerTestClient.Fields(("offset", 1 << 30))))
         {
             Assert.That(bad.Code, Is.EqualTo(ResponseCode.SystemError));
         }

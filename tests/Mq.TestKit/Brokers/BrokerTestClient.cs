@@ -189,6 +189,10 @@ public sealed class BrokerTestClient : IAsyncDisposable
     }
 
     /// <summary>Decodes every record of a pull/query/view body, checking body CRCs.</summary>
+    /// <summary>Request header fields from name/value pairs, values written as Java writes them (invariant culture).</summary>
+    public static Dictionary<string, string?> Fields(params (string Key, object Value)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => (string?)Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture));
+
     public static List<DecodedMessage> DecodeAll(ReadOnlySpan<byte> body) => MessageDecoder.DecodeAll(body, checkCrc: true);
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
