@@ -73,9 +73,14 @@ public abstract class ClientOptions
         Positive(PollNameServerInterval, nameof(PollNameServerInterval));
         Positive(HeartbeatBrokerInterval, nameof(HeartbeatBrokerInterval));
         Positive(ClientApiTimeout, nameof(ClientApiTimeout));
-        if (EnableMessageTrace && string.IsNullOrWhiteSpace(MessageTraceTopic))
+        if (EnableMessageTrace)
         {
-            throw new ArgumentException(nameof(MessageTraceTopic) + " must name a topic when EnableMessageTrace is on.");
+            // Checked here: a bad name would otherwise fail every trace send, silently but for a log line.
+            ValidGroup(MessageTraceTopic, nameof(MessageTraceTopic));
+            if (MessageTraceTopic.Length > 127)
+            {
+                throw new ArgumentException(nameof(MessageTraceTopic) + " must be at most 127 characters.");
+            }
         }
         ArgumentNullException.ThrowIfNull(Transport);
         Transport.Validate();

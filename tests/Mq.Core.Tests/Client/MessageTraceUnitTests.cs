@@ -4,7 +4,7 @@ using Mq.Client.Tracing;
 
 namespace Mq.Tests.Client;
 
-public sealed class MessageTraceEncoderTests
+public sealed class MessageTraceUnitTests
 {
     private const char F = '\u0001';
     private const char R = '\u0002';
@@ -132,5 +132,16 @@ public sealed class MessageTraceEncoderTests
             Assert.That(dispatcher.IsTraceTopic("RMQ_SYS_TRACE_TOPIC"), Is.True);
             Assert.That(dispatcher.IsTraceTopic("Orders"), Is.False);
         });
+    }
+
+    [TestCase("")]
+    [TestCase("has space")]
+    [TestCase("dots.are.not.allowed")]
+    public void A_trace_topic_no_broker_would_accept_is_refused_when_tracing_is_on(string topic)
+    {
+        var options = new ProducerOptions { NameServerAddresses = ["127.0.0.1:9876"], EnableMessageTrace = true, MessageTraceTopic = topic };
+        Assert.That(options.Validate, Throws.ArgumentException.With.Message.Contains("MessageTraceTopic"));
+        options.EnableMessageTrace = false;
+        Assert.That(options.Validate, Throws.Nothing, "only checked when tracing is on");
     }
 }
