@@ -144,4 +144,27 @@ public sealed class MessageTraceUnitTests
         options.EnableMessageTrace = false;
         Assert.That(options.Validate, Throws.Nothing, "only checked when tracing is on");
     }
+
+    [Test]
+    public void Trace_text_spread_over_many_builder_chunks_encodes_as_one_string_would_even_with_split_surrogate_pairs()
+    {
+        var random = new Random(7);
+        string[] pieces = ["a", "é", "订单", "😀", "\u0001", "key-42 ", "𝄞x"];
+        var data = new StringBuilder(1);
+        for (int i = 0; i < 5000; i++)
+        {
+            data.Append(pieces[random.Next(pieces.Length)]);
+        }
+        int chunks = 0;
+        foreach (ReadOnlyMemory<char> chunk in data.GetChunks())
+        {
+            chunks++;
+        }
+        Assume.That(chunks, Is.GreaterThan(1), "the builder must be chunked for this test to mean anything");
+
+        byte[] scratch = [];
+        byte[] encoded = MessageTraceDispatcher.Utf8(data, Encoding.UTF8.GetEncoder(), ref scratch);
+
+        Assert.That(encoded, Is.EqualTo(Encoding.UTF8.GetBytes(data.ToString())));
+    }
 }

@@ -26,6 +26,9 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
     /// <summary>The trace producer's group (Java <c>TraceConstants.GROUP_NAME</c>).</summary>
     internal const string TraceProducerGroup = "_INNER_TRACE_PRODUCER";
 
+    /// <summary>How long a batch that is not full waits for more records.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
+
     /// <summary>How long a stop waits for queued records to be sent.</summary>
     private static readonly TimeSpan FlushOnStopTimeout = TimeSpan.FromSeconds(5);
 
@@ -38,6 +41,11 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private Task _loop = Task.CompletedTask;
+    private readonly Dictionary<string, List<TraceContext>> _byTopic = new(StringComparer.Ordinal);
+    private readonly StringBuilder _data = new(4096);
+    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Encoder _encoder = Encoding.UTF8.GetEncoder();
+    private byte[] _scratch = [];
     private long _dropped;
     private long _sentRecords;
 
@@ -94,9 +102,14 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                while (batch.Count < BatchSize && reader.TryRead(out TraceContext? context))
+                Take(reader, batch);
+                if (batch.Count < BatchSize && !reader.Completion.IsCompleted)
                 {
-                    batch.Add(context);
+                    // A short wait lets a trickle of records share one trace message (Java polls 5 ms for each next
+                    // record): one per record cost a whole send each, 16 times the traced send's own allocation.
+                    // On the system clock: this is batching, not a timeout a test clock should control.
+                    await Task.Delay(Linger, _abort.Token).ConfigureAwait(false);
+                    Take(reader, batch);
                 }
                 await SendAsync(batch, _abort.Token).ConfigureAwait(false);
                 batch.Clear();
@@ -108,10 +121,18 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
         }
     }
 
+    private static void Take(ChannelReader<TraceContext> reader, List<TraceContext> batch)
+    {
+        while (batch.Count < BatchSize && reader.TryRead(out TraceContext? context))
+        {
+            batch.Add(context);
+        }
+    }
+
     private async Task SendAsync(List<TraceContext> batch, CancellationToken cancellationToken)
     {
-        // One trace message (or more, when large) per traced topic, as Java groups them.
-        var byTopic = new Dictionary<string, List<TraceContext>>(StringComparer.Ordinal);
+        // One trace message (or more, when large) per traced topic, as Java groups them. The grouping lists, the
+        // text and the key set live as long as the dispatcher (one loop uses them).
         foreach (TraceContext context in batch)
         {
             if (context.Beans.Count == 0)
@@ -119,39 +140,42 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
                 continue;
             }
             string topic = context.Beans[0].Topic ?? string.Empty;
-            if (!byTopic.TryGetValue(topic, out List<TraceContext>? group))
+            if (!_byTopic.TryGetValue(topic, out List<TraceContext>? group))
             {
-                byTopic[topic] = group = [];
+                _byTopic[topic] = group = [];
             }
             group.Add(context);
         }
-        var data = new StringBuilder(1024);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (List<TraceContext> group in byTopic.Values)
+        foreach (List<TraceContext> group in _byTopic.Values)
         {
             int records = 0;
             foreach (TraceContext context in group)
             {
-                TraceDataEncoder.Encode(context, data, keys);
+                TraceDataEncoder.Encode(context, _data, _keys);
                 records++;
-                if (data.Length >= MaxTraceMessageBytes)
+                if (_data.Length >= MaxTraceMessageBytes)
                 {
-                    await SendOneAsync(data, keys, records, cancellationToken).ConfigureAwait(false);
+                    await SendOneAsync(records, cancellationToken).ConfigureAwait(false);
                     records = 0;
                 }
             }
             if (records > 0)
             {
-                await SendOneAsync(data, keys, records, cancellationToken).ConfigureAwait(false);
+                await SendOneAsync(records, cancellationToken).ConfigureAwait(false);
             }
+            group.Clear();
+        }
+        if (_byTopic.Count > 64)
+        {
+            _byTopic.Clear();
         }
     }
 
-    private async Task SendOneAsync(StringBuilder data, HashSet<string> keys, int records, CancellationToken cancellationToken)
+    private async Task SendOneAsync(int records, CancellationToken cancellationToken)
     {
-        var message = new Message(TraceTopic, Encoding.UTF8.GetBytes(data.ToString())) { Keys = string.Join(' ', keys) };
-        data.Clear();
-        keys.Clear();
+        var message = new Message(TraceTopic, Utf8(_data, _encoder, ref _scratch)) { Keys = string.Join(' ', _keys) };
+        _data.Clear();
+        _keys.Clear();
         try
         {
             await _producer.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -161,6 +185,25 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
         {
             _logger.TraceSendFailed(ex, records, TraceTopic);
         }
+    }
+
+    // The text's UTF-8 bytes, encoded from the builder's chunks into a buffer kept across batches (no intermediate
+    // string), then copied once to their exact size. One encoder carries a surrogate pair split across chunks over.
+    internal static byte[] Utf8(StringBuilder data, Encoder encoder, ref byte[] scratch)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(data.Length);
+        if (scratch.Length < max)
+        {
+            scratch = new byte[Math.Max(max, scratch.Length * 2)];
+        }
+        encoder.Reset();
+        int at = 0;
+        foreach (ReadOnlyMemory<char> chunk in data.GetChunks())
+        {
+            at += encoder.GetBytes(chunk.Span, scratch.AsSpan(at), flush: false);
+        }
+        at += encoder.GetBytes([], scratch.AsSpan(at), flush: true);
+        return scratch.AsSpan(0, at).ToArray();
     }
 
     /// <summary>
