@@ -160,6 +160,41 @@ public sealed partial class MessageStore
         return _queues.RemoveTopic(topic);
     }
 
+    /// <summary>
+    /// Deletes the consume queues whose last entry ends below the commit log's start, every message they index
+    /// being gone (RocketMQ <c>cleanExpiredConsumerQueue</c>, mqadmin cleanExpiredCQ); queues of topics
+    /// <paramref name="keep"/> names stay. Runs between two dispatch passes, so a record on its way into a queue is
+    /// never lost to the deletion; a later message of that queue starts a new one at its queue offset. Returns the
+    /// number of queues deleted.
+    /// </summary>
+    public async Task<int> CleanExpiredConsumeQueuesAsync(Func<string, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        int removed = 0;
+        await _reput.RunBetweenPassesAsync(() =>
+        {
+            long commitLogMin = _commitLog.MinOffset;
+            var expired = new List<(string Topic, int QueueId)>();
+            foreach (var cq in _queues.All())
+            {
+                long end = cq.MaxPhysicalEnd;
+                if (!keep(cq.Topic) && cq.MaxOffset > 0 && end > 0 && end < commitLogMin)
+                {
+                    expired.Add((cq.Topic, cq.QueueId));
+                }
+            }
+            foreach (var (topic, queueId) in expired)
+            {
+                if (_queues.RemoveQueue(topic, queueId))
+                {
+                    StoreLog.ExpiredConsumeQueueDeleted(_logger, topic, queueId, commitLogMin);
+                    removed++;
+                }
+            }
+        }).ConfigureAwait(false);
+        return removed;
+    }
+
     /// <summary>The topics that have consume queues in this store (admin: finding queues no topic config owns).</summary>
     public IReadOnlyCollection<string> ConsumeQueueTopics()
     {

@@ -52,4 +52,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Shutting down with dispatch at {Dispatched} of {MaxOffset}; the next open rebuilds the rest from the commit log")]
     public static partial void DispatchIncompleteAtShutdown(ILogger logger, long dispatched, long maxOffset);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Deleted the expired consume queue {Topic}/{QueueId}: its last message lies below the commit log's start {CommitLogMinOffset}")]
+    public static partial void ExpiredConsumeQueueDeleted(ILogger logger, string topic, int queueId, long commitLogMinOffset);
 }

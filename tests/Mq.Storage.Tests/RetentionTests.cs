@@ -73,6 +73,46 @@ public sealed class RetentionTests
     }
 
     [Test]
+    public async Task CleaningExpiredConsumeQueuesDeletesQueuesWhoseMessagesAreAllGoneAndTheQueueContinuesAfterwards([Values] SegmentDeviceKind kind)
+    {
+        await using var harness = new StoreHarness(kind);
+        var store = await harness.OpenAsync();
+        int segmentSize = harness.Options.MappedFileSizeCommitLog;
+        int written = 0;
+        while (store.CommitLogMaxOffset < segmentSize / 2)
+        {
+            Assert.That(store.Append(StoreHarness.Message("Expired", 0, "e" + written++)).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        Assert.That(store.Append(StoreHarness.Message("Protected", 0, "p")).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        while (store.CommitLogMaxOffset < 2L * segmentSize)
+        {
+            Assert.That(store.Append(StoreHarness.Message("Live", 0, new string('l', 400))).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        Assert.That(store.Append(StoreHarness.Message("Recent", 0, "r")).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        Assert.That(await store.CleanExpiredConsumeQueuesAsync(static _ => false), Is.Zero, "nothing expired yet");
+
+        Assert.That(store.CommitLog.DeleteSegments(static s => s.StartOffset == 0, 1, "test"), Is.EqualTo(1));
+        int removed = await store.CleanExpiredConsumeQueuesAsync(static topic => topic == "Protected");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(removed, Is.EqualTo(1));
+            Assert.That(store.ConsumeQueueTopics(), Does.Not.Contain("Expired"));
+            Assert.That(store.ConsumeQueueTopics(), Is.SupersetOf(new[] { "Live", "Recent" }), "queues with messages still in the log stay");
+            Assert.That(store.ConsumeQueueTopics(), Does.Contain("Protected"), "the caller's exceptions stay");
+        });
+
+        // The queue's numbering goes on: the next message is found at the offset after the deleted ones.
+        AppendResult next = store.Append(StoreHarness.Message("Expired", 0, "after"));
+        Assert.That(next.QueueOffset, Is.EqualTo(written));
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        using var result = store.GetMessages("Expired", 0, written, 32, 1 << 20);
+        Assert.That((result.Status, result.MessageCount), Is.EqualTo((GetMessageStatus.Found, 1)));
+        Assert.That(store.GetMinOffsetInQueue("Expired", 0), Is.EqualTo(written));
+    }
+
+    [Test]
     public async Task DeletesExpiredSegmentsAtTheConfiguredHour([Values] SegmentDeviceKind kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));

@@ -75,6 +75,21 @@ internal sealed class ConsumeQueueTable
         return removed;
     }
 
+    /// <summary>Forgets one queue and deletes its files (and the topic's folder once it holds no queue).</summary>
+    public bool RemoveQueue(string topic, int queueId)
+    {
+        if (!_topics.TryGetValue(topic, out var queues) || !queues.TryRemove(queueId, out var cq))
+        {
+            return false;
+        }
+        cq.Destroy();
+        if (queues.IsEmpty && _topics.TryRemove(new KeyValuePair<string, ConcurrentDictionary<int, ConsumeQueue>>(topic, queues)))
+        {
+            _provider.DeleteDirectoryIfEmpty(Path.Combine(_root, topic));
+        }
+        return true;
+    }
+
     public bool IsEmpty
     {
         get

@@ -47,6 +47,7 @@ internal sealed class ReputService : IAsyncDisposable
     private long _reputFrom;
     private long _passes;
     private volatile bool _stopping;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Action Work, TaskCompletionSource Done)> _loopWork = new();
 
     public ReputService(CommitLog.CommitLog commitLog, ConsumeQueueTable queues, IndexService? index, StoreOptions options,
         Func<IMessageArrivalListener[]> listeners, Func<ICommitLogDispatcher[]> dispatchers, ILogger logger)
@@ -80,6 +81,7 @@ internal sealed class ReputService : IAsyncDisposable
     {
         while (!_stopping)
         {
+            RunLoopWork();
             Volatile.Write(ref _passes, _passes + 1);
             long before = DispatchedOffset;
             long seen = _commitLog.MaxOffset;
@@ -267,6 +269,53 @@ internal sealed class ReputService : IAsyncDisposable
         return view.TryGetProperty("TAGS"u8, out var tags) ? JavaHash.TagsCode(tags) : 0;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the dispatch loop between two passes, where no consume-queue write is half
+    /// done: work that removes a consume queue cannot race a record on its way into it. Inline when the loop has
+    /// not started (recovery); cancelled when the store stops first.
+    /// </summary>
+    public Task RunBetweenPassesAsync(Action work)
+    {
+        if (_loop is null)
+        {
+            work();
+            return Task.CompletedTask;
+        }
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loopWork.Enqueue((work, done));
+        // Wakes a parked loop; a stop that began meanwhile still finds the item and cancels it.
+        _commitLog.Appended.Set();
+        if (_stopping)
+        {
+            CancelLoopWork();
+        }
+        return done.Task;
+    }
+
+    private void RunLoopWork()
+    {
+        while (_loopWork.TryDequeue(out var item))
+        {
+            try
+            {
+                item.Work();
+                item.Done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                item.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private void CancelLoopWork()
+    {
+        while (_loopWork.TryDequeue(out var item))
+        {
+            item.Done.TrySetCanceled();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
@@ -276,6 +325,7 @@ internal sealed class ReputService : IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
+        CancelLoopWork();
         DispatchNotifier.Close();
     }
 }

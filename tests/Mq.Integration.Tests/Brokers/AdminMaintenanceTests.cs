@@ -7,7 +7,7 @@ using Mq.TestKit.Brokers;
 
 namespace Mq.Tests.Brokers;
 
-/// <summary>The maintenance commands mqadmin sends: consumeTimeSpan, system topics, cleanUnusedTopic, cloneGroupOffset, correction offsets.</summary>
+/// <summary>The maintenance commands mqadmin sends: consumeTimeSpan, system topics, cleanExpiredCQ, cleanUnusedTopic, cloneGroupOffset, correction offsets.</summary>
 [Category("Integration")]
 public sealed class AdminMaintenanceTests
 {
@@ -106,6 +106,30 @@ public sealed class AdminMaintenanceTests
             Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Not.Contain("Orphaned"));
             Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Contain("Kept"));
             Assert.That(_broker.Store.GetMaxOffsetInQueue("Kept", 0), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Clean_expired_consume_queue_deletes_queues_whose_messages_retention_removed()
+    {
+        await SendAsync("ExpiresFirst", 1);
+        // Fill the first 8 MiB segment so that the next messages roll into the second one.
+        byte[] big = new byte[1000 * 1024];
+        while (_broker.Store.CommitLogMaxOffset < _broker.Options.MappedFileSizeCommitLog + 1)
+        {
+            using RemotingCommand sent = await _client.SendAsync("Filler", big);
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+        }
+        await _broker.Store.WaitForDispatchAsync(_broker.Store.CommitLogMaxOffset);
+        Assert.That(_broker.Store.CommitLog.DeleteSegments(static s => s.StartOffset == 0, 1, "test"), Is.EqualTo(1), "retention removes the first segment");
+
+        using RemotingCommand response = await _client.InvokeAsync(RequestCode.CleanExpiredConsumeQueue);
+        Assert.That(response.Code, Is.EqualTo(ResponseCode.Success));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Not.Contain("ExpiresFirst"));
+            Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Contain("Filler"), "its newest message is in the second segment");
+            Assert.That(_broker.Topics.Find("ExpiresFirst"), Is.Not.Null, "the topic itself stays; only its empty queue goes");
         });
     }
 

@@ -81,6 +81,16 @@ internal sealed partial class AdminBrokerProcessor
     }
 
     /// <summary>
+    /// CLEAN_EXPIRED_CONSUMEQUEUE (mqadmin cleanExpiredCQ): deletes consume queues every message of which retention
+    /// already removed from the commit log, except the delay queues (their progress lives in delayOffset.json).
+    /// </summary>
+    private async ValueTask<RemotingCommand?> CleanExpiredConsumeQueuesAsync(RemotingCommand request)
+    {
+        await broker.Store.CleanExpiredConsumeQueuesAsync(static topic => topic == TopicValidator.ScheduleTopic).ConfigureAwait(false);
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    /// <summary>
     /// CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset): the destination group gets the source group's offsets on the
     /// topic, or on every topic the source committed on when none is named. Unknown topics are skipped, and so is a
     /// topic an online source group no longer subscribes to unless <c>offline</c> is set.

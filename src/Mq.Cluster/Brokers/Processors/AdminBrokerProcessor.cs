@@ -25,7 +25,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.GetProducerConnectionList, RequestCode.GetBrokerConfig, RequestCode.GetConsumerRunningInfo,
             RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData,
             RequestCode.GetBrokerConsumeStats, RequestCode.UpdateBrokerConfig, RequestCode.QueryConsumeTimeSpan,
-            RequestCode.GetSystemTopicListFromBroker, RequestCode.CleanUnusedTopic, RequestCode.CloneGroupOffset, RequestCode.QueryCorrectionOffset])
+            RequestCode.GetSystemTopicListFromBroker, RequestCode.CleanUnusedTopic, RequestCode.CloneGroupOffset, RequestCode.QueryCorrectionOffset,
+            RequestCode.CleanExpiredConsumeQueue])
         {
             server.RegisterHandler(code, this);
         }
@@ -43,6 +44,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                 return ConsumeMessageDirectlyAsync(request, cancellationToken);
             case RequestCode.InvokeBrokerToGetConsumerStatus:
                 return ConsumerStatusAsync(request, cancellationToken);
+            case RequestCode.CleanExpiredConsumeQueue:
+                return CleanExpiredConsumeQueuesAsync(request);
             default:
                 RemotingCommand response = request.Code switch
                 {
