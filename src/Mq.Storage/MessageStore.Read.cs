@@ -195,6 +195,32 @@ public sealed partial class MessageStore
         return removed;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> raw consume-queue entries of a queue from <paramref name="index"/> on (mqadmin
+    /// queryCq), with the queue's first and next offsets; false when the queue does not exist. Entries past the
+    /// queue's end or in a deleted file are simply not returned.
+    /// </summary>
+    public bool TryReadConsumeQueue(string topic, int queueId, long index, int count, List<ConsumeQueueEntry> entries, out long minOffset, out long maxOffset)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var cq = _queues.Find(topic, queueId);
+        minOffset = cq?.MinOffset ?? 0;
+        maxOffset = cq?.MaxOffset ?? 0;
+        if (cq is null)
+        {
+            return false;
+        }
+        for (long offset = Math.Max(index, 0); offset < maxOffset && entries.Count < count; offset++)
+        {
+            if (!cq.TryReadEntry(offset, out var entry))
+            {
+                break;
+            }
+            entries.Add(entry);
+        }
+        return true;
+    }
+
     /// <summary>The topics that have consume queues in this store (admin: finding queues no topic config owns).</summary>
     public IReadOnlyCollection<string> ConsumeQueueTopics()
     {

@@ -7,7 +7,7 @@ using Mq.TestKit.Brokers;
 
 namespace Mq.Tests.Brokers;
 
-/// <summary>The maintenance commands mqadmin sends: consumeTimeSpan, system topics, cleanExpiredCQ, cleanUnusedTopic, cloneGroupOffset, correction offsets.</summary>
+/// <summary>The maintenance commands mqadmin sends: consumeTimeSpan, system topics, cleanExpiredCQ, queryCq, cleanUnusedTopic, cloneGroupOffset, correction offsets.</summary>
 [Category("Integration")]
 public sealed class AdminMaintenanceTests
 {
@@ -130,6 +130,47 @@ public sealed class AdminMaintenanceTests
             Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Not.Contain("ExpiresFirst"));
             Assert.That(_broker.Store.ConsumeQueueTopics(), Does.Contain("Filler"), "its newest message is in the second segment");
             Assert.That(_broker.Topics.Find("ExpiresFirst"), Is.Not.Null, "the topic itself stays; only its empty queue goes");
+        });
+    }
+
+    [Test]
+    public async Task Query_consume_queue_returns_the_entries_from_an_index_with_the_queues_bounds_and_the_groups_subscription()
+    {
+        var sentOffsets = new List<long>();
+        foreach (string tag in (string[])["TagA", "TagB", "TagC"])
+        {
+            using RemotingCommand sent = await _client.SendAsync("CqTopic", "body"u8.ToArray(), BrokerTestClient.Properties(("TAGS", tag)));
+            Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+            Assert.That(Mq.Messages.OffsetMessageId.TryParse(sent.ExtFields["msgId"]!, out _, out long offset), Is.True);
+            sentOffsets.Add(offset);
+        }
+        await _broker.Store.WaitForDispatchAsync(_broker.Store.CommitLogMaxOffset);
+        using (RemotingCommand hb = await _client.HeartbeatAsync("CQ_GROUP", [("CqTopic", "TagA || TagB")]))
+        {
+            Assert.That(hb.Code, Is.EqualTo(ResponseCode.Success));
+        }
+
+        using RemotingCommand found = await _client.InvokeAsync(RequestCode.QueryConsumeQueue,
+            BrokerTestClient.Fields(("topic", "CqTopic"), ("queueId", 0), ("index", 1), ("count", 5), ("consumerGroup", "CQ_GROUP")));
+        using RemotingCommand offline = await _client.InvokeAsync(RequestCode.QueryConsumeQueue,
+            BrokerTestClient.Fields(("topic", "CqTopic"), ("queueId", 0), ("index", 9), ("count", 5), ("consumerGroup", "NOBODY")));
+        using RemotingCommand missing = await _client.InvokeAsync(RequestCode.QueryConsumeQueue,
+            BrokerTestClient.Fields(("topic", "CqTopic"), ("queueId", 3), ("index", 0), ("count", 5)));
+
+        Assert.That(found.Code, Is.EqualTo(ResponseCode.Success), found.Remark);
+        QueryConsumeQueueResponseBody body = QueryConsumeQueueResponseBody.Decode(found.Body.Span);
+        QueryConsumeQueueResponseBody none = QueryConsumeQueueResponseBody.Decode(offline.Body.Span);
+        Assert.Multiple(() =>
+        {
+            Assert.That((body.MinQueueIndex, body.MaxQueueIndex), Is.EqualTo((0L, 3L)));
+            Assert.That(body.QueueData.Select(e => e.PhysicOffset), Is.EqualTo(sentOffsets.Skip(1)), "entries from index 1 on");
+            Assert.That(body.QueueData.Select(e => e.TagsCode), Is.EqualTo(new long[] { Mq.Common.JavaHash.TagsCode("TagB"), Mq.Common.JavaHash.TagsCode("TagC") }));
+            Assert.That(body.QueueData.All(e => e.PhysicSize > 0 && !e.Eval && e.ExtendDataJson is null), Is.True);
+            Assert.That(body.SubscriptionData?.SubString, Is.EqualTo("TagA || TagB"));
+            Assert.That(none.QueueData, Is.Empty);
+            Assert.That(none.FilterData, Is.EqualTo("NOBODY@CqTopic is not online!"));
+            Assert.That(offline.Remark, Is.EqualTo("Index 9 of 0@CqTopic is not exist!"));
+            Assert.That((missing.Code, missing.Remark), Is.EqualTo((ResponseCode.SystemError, "3@CqTopic is not exist!")));
         });
     }
 

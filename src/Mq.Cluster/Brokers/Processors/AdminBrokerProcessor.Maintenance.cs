@@ -91,6 +91,43 @@ internal sealed partial class AdminBrokerProcessor
     }
 
     /// <summary>
+    /// QUERY_CONSUME_QUEUE (mqadmin queryCq): up to <c>count</c> entries of a consume queue from <c>index</c>, its
+    /// first and next offsets, and, for a named group, its subscription (or that it is not online). 4.9 encodes the
+    /// body before filling it, so its answer carries none of this; here it is filled. There are no consume-queue
+    /// extensions, so no entry has extended data, a bit map or a filter evaluation.
+    /// </summary>
+    private RemotingCommand ConsumeQueueEntries(RemotingCommand request)
+    {
+        string topic = request.ExtFields.GetRequiredString("topic"u8);
+        int queueId = request.ExtFields.GetRequiredInt32("queueId"u8);
+        long index = request.ExtFields.GetRequiredInt64("index"u8);
+        int count = Math.Clamp(request.ExtFields.GetRequiredInt32("count"u8), 0, 10_000);
+        string? group = request.ExtFields.GetString("consumerGroup"u8);
+        var entries = new List<Storage.ConsumeQueue.ConsumeQueueEntry>();
+        if (!broker.Store.TryReadConsumeQueue(topic, queueId, index, count, entries, out long min, out long max))
+        {
+            return Error(request, ResponseCode.SystemError, $"{queueId}@{topic} is not exist!");
+        }
+        var body = new QueryConsumeQueueResponseBody { MinQueueIndex = min, MaxQueueIndex = max };
+        if (!string.IsNullOrEmpty(group))
+        {
+            body.SubscriptionData = broker.Consumers.FindSubscription(group, topic);
+            // Tag subscriptions have no filter data (Java serialises its null filter as "null").
+            body.FilterData = body.SubscriptionData is null ? $"{group}@{topic} is not online!" : "null";
+        }
+        foreach (var entry in entries)
+        {
+            body.QueueData.Add(new ConsumeQueueData { PhysicOffset = entry.PhysicalOffset, PhysicSize = entry.Size, TagsCode = entry.TagsCode });
+        }
+        RemotingCommand response = WithBody(request, body);
+        if (entries.Count == 0 && count > 0)
+        {
+            response.Remark = $"Index {index} of {queueId}@{topic} is not exist!";
+        }
+        return response;
+    }
+
+    /// <summary>
     /// CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset): the destination group gets the source group's offsets on the
     /// topic, or on every topic the source committed on when none is named. Unknown topics are skipped, and so is a
     /// topic an online source group no longer subscribes to unless <c>offline</c> is set.

@@ -26,7 +26,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData,
             RequestCode.GetBrokerConsumeStats, RequestCode.UpdateBrokerConfig, RequestCode.QueryConsumeTimeSpan,
             RequestCode.GetSystemTopicListFromBroker, RequestCode.CleanUnusedTopic, RequestCode.CloneGroupOffset, RequestCode.QueryCorrectionOffset,
-            RequestCode.CleanExpiredConsumeQueue])
+            RequestCode.CleanExpiredConsumeQueue, RequestCode.QueryConsumeQueue])
         {
             server.RegisterHandler(code, this);
         }
@@ -69,6 +69,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.CleanUnusedTopic => CleanUnusedTopics(request),
                     RequestCode.CloneGroupOffset => CloneGroupOffset(request),
                     RequestCode.QueryCorrectionOffset => CorrectionOffset(request),
+                    RequestCode.QueryConsumeQueue => ConsumeQueueEntries(request),
                     // Settings are fixed once a broker runs (options or broker.conf at start): say so instead of "not supported".
                     RequestCode.UpdateBrokerConfig => Error(request, ResponseCode.SystemError,
                         "updating the broker's configuration at runtime is not allowed; change its options or broker.conf and restart it"),
