@@ -111,7 +111,21 @@ internal sealed class MessageTraceDispatcher : IAsyncDisposable
                     await Task.Delay(Linger, _abort.Token).ConfigureAwait(false);
                     Take(reader, batch);
                 }
-                await SendAsync(batch, _abort.Token).ConfigureAwait(false);
+                try
+                {
+                    await SendAsync(batch, _abort.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Tracing must outlive a bad record: this batch is lost, the loop goes on.
+                    _logger.TraceSendFailed(ex, batch.Count, TraceTopic);
+                    _data.Clear();
+                    _keys.Clear();
+                    foreach (List<TraceContext> group in _byTopic.Values)
+                    {
+                        group.Clear();
+                    }
+                }
                 batch.Clear();
             }
         }
