@@ -46,6 +46,9 @@ public sealed class ValidationTests
         await Expect(client.InvokeAsync(9999), ResponseCode.RequestCodeNotSupported);
         var system = new CreateTopicRequestHeader { Topic = "TBW102", DefaultTopic = "TBW102", ReadQueueNums = 1, WriteQueueNums = 1, Perm = 6, TopicFilterType = "SINGLE_TAG" };
         await Expect(client.InvokeAsync(RequestCode.UpdateAndCreateTopic, system), ResponseCode.SystemError);
+        system.Topic = "RMQ_SYS_TRACE_TOPIC";
+        await Expect(client.InvokeAsync(RequestCode.UpdateAndCreateTopic, system), ResponseCode.SystemError);
+        await Expect(client.InvokeAsync(RequestCode.DeleteTopicInBroker, new Dictionary<string, string?> { ["topic"] = "RMQ_SYS_TRACE_TOPIC" }), ResponseCode.SystemError);
         var readOnly = new CreateTopicRequestHeader { Topic = "ReadOnly", DefaultTopic = "TBW102", ReadQueueNums = 1, WriteQueueNums = 1, Perm = 4, TopicFilterType = "SINGLE_TAG" };
         await Expect(client.InvokeAsync(RequestCode.UpdateAndCreateTopic, readOnly), ResponseCode.Success);
         await Expect(client.SendAsync("ReadOnly", [1]), ResponseCode.NoPermission);

@@ -51,12 +51,9 @@ internal sealed partial class AdminBrokerProcessor
     private RemotingCommand SystemTopics(RemotingCommand request)
     {
         var body = new TopicList();
-        foreach (string topic in (ReadOnlySpan<string>)[TopicValidator.AutoCreateTopicKey, TopicValidator.ScheduleTopic, TopicValidator.BenchmarkTopic,
-            TopicValidator.TransHalfTopic, TopicValidator.TransOpHalfTopic, TopicValidator.TransCheckMaxTimeTopic, TopicValidator.SelfTestTopic,
-            TopicValidator.OffsetMovedEvent, TopicValidator.TraceTopic, broker.Options.BrokerClusterName, broker.Options.BrokerName])
-        {
-            body.Topics.Add(topic);
-        }
+        body.Topics.UnionWith(TopicValidator.SystemTopics);
+        body.Topics.Add(broker.Options.BrokerClusterName);
+        body.Topics.Add(broker.Options.BrokerName);
         if (broker.Options.TraceTopicEnable)
         {
             body.Topics.Add(broker.Options.MsgTraceTopicName);

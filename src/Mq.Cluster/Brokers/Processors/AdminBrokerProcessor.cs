@@ -86,6 +86,10 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         return response;
     }
 
+    /// <summary>4.9's system topic set: the reserved topics plus the trace topic this broker created (<c>traceTopicEnable</c>).</summary>
+    private bool IsSystemTopic(string topic) =>
+        TopicValidator.IsSystemTopic(topic) || (broker.Options.TraceTopicEnable && topic == broker.Options.MsgTraceTopicName);
+
     private static RemotingCommand Error(RemotingCommand request, int code, string remark) => RemotingCommand.CreateResponse(request, code, remark);
 
     private RemotingCommand UpdateAndCreateTopic(RemotingConnection connection, RemotingCommand request)
@@ -95,7 +99,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         {
             return Error(request, ResponseCode.SystemError, invalid);
         }
-        if (TopicValidator.IsSystemTopic(header.Topic))
+        if (IsSystemTopic(header.Topic))
         {
             return Error(request, ResponseCode.SystemError, $"The topic[{header.Topic}] is conflict with system topic.");
         }
@@ -126,7 +130,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
     private RemotingCommand DeleteTopic(RemotingCommand request)
     {
         string topic = request.ExtFields.GetRequiredString("topic"u8);
-        if (TopicValidator.IsSystemTopic(topic))
+        if (IsSystemTopic(topic))
         {
             return Error(request, ResponseCode.SystemError, $"The topic[{topic}] is conflict with system topic.");
         }

@@ -28,8 +28,11 @@ internal static class TopicValidator
         or TransCheckMaxTimeTopic or SelfTestTopic or OffsetMovedEvent;
 
     /// <summary>Topics that admin commands may not create, update or delete (<c>TopicValidator.isSystemTopic</c> subset).</summary>
-    public static bool IsSystemTopic(string topic) => topic is AutoCreateTopicKey or ScheduleTopic or BenchmarkTopic or TransHalfTopic
-        or TransOpHalfTopic or TransCheckMaxTimeTopic or SelfTestTopic or OffsetMovedEvent;
+    public static bool IsSystemTopic(string topic) => Array.IndexOf(SystemTopics, topic) >= 0;
+
+    /// <summary>RocketMQ 4.9's <c>SYSTEM_TOPIC_SET</c> as it starts (a broker adds its cluster and broker names, and its trace topic).</summary>
+    public static readonly string[] SystemTopics = [AutoCreateTopicKey, ScheduleTopic, BenchmarkTopic, TransHalfTopic, TraceTopic, TransOpHalfTopic,
+        TransCheckMaxTimeTopic, SelfTestTopic, OffsetMovedEvent];
 
     /// <summary>Whether every character is one of <c>%|a-zA-Z0-9_-</c> and the length is 1-127.</summary>
     public static bool IsValidName(string? topic)
