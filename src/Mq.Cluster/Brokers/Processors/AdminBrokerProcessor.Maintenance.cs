@@ -125,6 +125,37 @@ internal sealed partial class AdminBrokerProcessor
     }
 
     /// <summary>
+    /// RESUME_CHECK_HALF_MESSAGE (mqadmin resumeCheckHalfMessage): the message at the offset id (usually one the check
+    /// gave up on, in TRANS_CHECK_MAX_TIME_TOPIC) goes back into the half topic with its check count at 0, so the
+    /// broker asks its producer group about it again.
+    /// </summary>
+    private async ValueTask<RemotingCommand?> ResumeCheckHalfMessageAsync(RemotingCommand request, CancellationToken cancellationToken)
+    {
+        const string Failed = "Put message back to RMQ_SYS_TRANS_HALF_TOPIC failed.";
+        string? msgId = request.ExtFields.GetString("msgId"u8);
+        if (msgId is null || !Mq.Messages.OffsetMessageId.TryParse(msgId, out _, out long offset))
+        {
+            return Error(request, ResponseCode.SystemError, "Exception was thrown when putting message back to RMQ_SYS_TRANS_HALF_TOPIC: invalid msgId " + msgId);
+        }
+        Mq.Messages.DecodedMessage stored;
+        using (Mq.Storage.StoredMessage? found = broker.Store.ReadMessage(offset))
+        {
+            if (found is null)
+            {
+                return Error(request, ResponseCode.SystemError, Failed + " No message at " + msgId + ".");
+            }
+            stored = found.Decode();
+        }
+        Dictionary<string, string> properties = Schedule.StoredMessageCopy.Properties(stored);
+        properties[Mq.Messages.MessageConst.TransactionCheckTimes] = "0";
+        var half = Schedule.StoredMessageCopy.Create(stored, properties, TopicValidator.TransHalfTopic, 0, broker.StoreHost);
+        Mq.Storage.AppendResult result = await broker.PutMessageAsync(half, out int refused, out string? remark, cancellationToken).ConfigureAwait(false);
+        return refused == 0 && result.IsStored
+            ? RemotingCommand.CreateResponse(request, ResponseCode.Success)
+            : Error(request, ResponseCode.SystemError, Failed + (remark is null ? string.Empty : " " + remark));
+    }
+
+    /// <summary>
     /// CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset): the destination group gets the source group's offsets on the
     /// topic, or on every topic the source committed on when none is named. Unknown topics are skipped, and so is a
     /// topic an online source group no longer subscribes to unless <c>offline</c> is set.

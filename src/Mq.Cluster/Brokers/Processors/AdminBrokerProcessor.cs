@@ -26,7 +26,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData,
             RequestCode.GetBrokerConsumeStats, RequestCode.UpdateBrokerConfig, RequestCode.QueryConsumeTimeSpan,
             RequestCode.GetSystemTopicListFromBroker, RequestCode.CleanUnusedTopic, RequestCode.CloneGroupOffset, RequestCode.QueryCorrectionOffset,
-            RequestCode.CleanExpiredConsumeQueue, RequestCode.QueryConsumeQueue])
+            RequestCode.CleanExpiredConsumeQueue, RequestCode.QueryConsumeQueue, RequestCode.ResumeCheckHalfMessage])
         {
             server.RegisterHandler(code, this);
         }
@@ -46,6 +46,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                 return ConsumerStatusAsync(request, cancellationToken);
             case RequestCode.CleanExpiredConsumeQueue:
                 return CleanExpiredConsumeQueuesAsync(request);
+            case RequestCode.ResumeCheckHalfMessage:
+                return ResumeCheckHalfMessageAsync(request, cancellationToken);
             default:
                 RemotingCommand response = request.Code switch
                 {

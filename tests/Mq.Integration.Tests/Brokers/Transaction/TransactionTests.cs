@@ -183,6 +183,18 @@ public sealed class TransactionTests
         // Original + two renewals in the half queue; never delivered.
         Assert.That(await DeliveryProbe.ReadAsync(client, "RMQ_SYS_TRANS_HALF_TOPIC", 0), Has.Count.EqualTo(3));
         Assert.That(await DeliveryProbe.ReadAsync(client, "TxTopic", 0), Is.Empty);
+
+        // mqadmin resumeCheckHalfMessage: back into the half queue with a fresh count, so it is checked (and, unanswered,
+        // given up on) again.
+        using (RemotingCommand resumed = await client.InvokeAsync(RequestCode.ResumeCheckHalfMessage, BrokerTestClient.Fields(("msgId", moved.OffsetMessageId))))
+        {
+            Assert.That(resumed.Code, Is.EqualTo(ResponseCode.Success), resumed.Remark);
+        }
+        DecodedMessage again = (await DeliveryProbe.WaitForAsync(client, "TRANS_CHECK_MAX_TIME_TOPIC", 0, 2))[1];
+        Assert.That((Encoding.UTF8.GetString(again.Body), again.Properties["TRANSACTION_CHECK_TIMES"], again.Properties["REAL_TOPIC"]),
+            Is.EqualTo(("abandoned", "2", "TxTopic")));
+        using RemotingCommand bad = await client.InvokeAsync(RequestCode.ResumeCheckHalfMessage, BrokerTestClient.Fields(("msgId", "not-an-id")));
+        Assert.That(bad.Code, Is.EqualTo(ResponseCode.SystemError));
     }
 
     [Test]
