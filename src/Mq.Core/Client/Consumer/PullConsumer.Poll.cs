@@ -69,7 +69,11 @@ public sealed partial class PullConsumer
                     {
                         break;
                     }
-                    TraceHandedOver([message]);
+                    if (_trace is not null)
+                    {
+                        // Checked here: the one-element list would otherwise be built for every message.
+                        TraceHandedOver([message]);
+                    }
                     yield return message;
                     MaybeAutoCommit();
                 }
