@@ -45,23 +45,31 @@ public sealed class RetentionTests
         await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
     }
 
+    /// <summary>
+    /// Fills half the first segment with <paramref name="oldTopic"/> (returns how many), then rolls the log into a third
+    /// segment with <paramref name="laterTopic"/>, so the first segment is no longer the active one and can be deleted.
+    /// </summary>
+    private static async Task<int> OldTopicThenRollAsync(MessageStore store, int segmentSize, string oldTopic, string laterTopic)
+    {
+        int written = 0;
+        while (store.CommitLogMaxOffset < segmentSize / 2)
+        {
+            Assert.That(store.Append(StoreHarness.Message(oldTopic, 0, "o" + written++)).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        while (store.CommitLogMaxOffset < 2L * segmentSize)
+        {
+            Assert.That(store.Append(StoreHarness.Message(laterTopic, 0, new string('l', 400))).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        }
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        return written;
+    }
+
     [Test]
     public async Task ReadingEntriesWhoseSegmentIsGoneAnswersMessageWasRemoving([Values] SegmentDeviceKind kind)
     {
         await using var harness = new StoreHarness(kind);
         var store = await harness.OpenAsync();
-        int segmentSize = harness.Options.MappedFileSizeCommitLog;
-        int written = 0;
-        while (store.CommitLogMaxOffset < segmentSize / 2)
-        {
-            Assert.That(store.Append(StoreHarness.Message("Gone", 0, "g" + written++)).Status, Is.EqualTo(PutMessageStatus.PutOk));
-        }
-        // Another topic rolls the log so the first segment is no longer the active one.
-        while (store.CommitLogMaxOffset < 2L * segmentSize)
-        {
-            Assert.That(store.Append(StoreHarness.Message("Other", 0, new string('o', 400))).Status, Is.EqualTo(PutMessageStatus.PutOk));
-        }
-        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        int written = await OldTopicThenRollAsync(store, harness.Options.MappedFileSizeCommitLog, "Gone", "Other");
 
         // The window between retention deleting a segment and the consume queues being corrected.
         Assert.That(store.CommitLog.DeleteSegments(static s => s.StartOffset == 0, 1, "test"), Is.EqualTo(1));
@@ -77,17 +85,8 @@ public sealed class RetentionTests
     {
         await using var harness = new StoreHarness(kind);
         var store = await harness.OpenAsync();
-        int segmentSize = harness.Options.MappedFileSizeCommitLog;
-        int written = 0;
-        while (store.CommitLogMaxOffset < segmentSize / 2)
-        {
-            Assert.That(store.Append(StoreHarness.Message("Expired", 0, "e" + written++)).Status, Is.EqualTo(PutMessageStatus.PutOk));
-        }
         Assert.That(store.Append(StoreHarness.Message("Protected", 0, "p")).Status, Is.EqualTo(PutMessageStatus.PutOk));
-        while (store.CommitLogMaxOffset < 2L * segmentSize)
-        {
-            Assert.That(store.Append(StoreHarness.Message("Live", 0, new string('l', 400))).Status, Is.EqualTo(PutMessageStatus.PutOk));
-        }
+        int written = await OldTopicThenRollAsync(store, harness.Options.MappedFileSizeCommitLog, "Expired", "Live");
         Assert.That(store.Append(StoreHarness.Message("Recent", 0, "r")).Status, Is.EqualTo(PutMessageStatus.PutOk));
         await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
         Assert.That(await store.CleanExpiredConsumeQueuesAsync(static _ => false), Is.Zero, "nothing expired yet");
