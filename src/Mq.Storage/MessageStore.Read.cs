@@ -151,13 +151,18 @@ public sealed partial class MessageStore
     }
 
     /// <inheritdoc />
-    public int DeleteTopic(string topic)
+    public async Task<int> DeleteTopicAsync(string topic)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        // Counters first: a message appended meanwhile then starts the recreated queue at 0 rather than
-        // continuing the deleted one's numbering into a fresh consume queue.
-        _commitLog.RemoveQueueOffsets(topic);
-        return _queues.RemoveTopic(topic);
+        int removed = 0;
+        await _reput.RunBetweenPassesAsync(() =>
+        {
+            // Counters first: a message appended meanwhile then starts the recreated queue at 0 rather than
+            // continuing the deleted one's numbering into a fresh consume queue.
+            _commitLog.RemoveQueueOffsets(topic);
+            removed = _queues.RemoveTopic(topic);
+        }).ConfigureAwait(false);
+        return removed;
     }
 
     /// <summary>

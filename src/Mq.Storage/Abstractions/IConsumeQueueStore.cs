@@ -34,7 +34,9 @@ public interface IConsumeQueueStore
     /// <summary>
     /// Removes a topic's consume queues (files included) and its queue-offset counters, so a topic created
     /// again later starts at queue offset 0 (RocketMQ <c>cleanUnusedTopic</c> after DELETE_TOPIC_IN_BROKER).
-    /// Its records stay in the commit log until retention removes them. Returns the number of queues removed.
+    /// Its records stay in the commit log until retention removes them. Runs between two dispatch passes, so a
+    /// record being dispatched cannot write into a queue as it is deleted (its file would outlive the deletion
+    /// and bring the queue back at the next start). Returns the number of queues removed.
     /// </summary>
-    int DeleteTopic(string topic);
+    Task<int> DeleteTopicAsync(string topic);
 }

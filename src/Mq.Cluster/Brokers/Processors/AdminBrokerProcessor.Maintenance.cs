@@ -65,13 +65,13 @@ internal sealed partial class AdminBrokerProcessor
     /// CLEAN_UNUSED_TOPIC (mqadmin cleanUnusedTopic): deletes the consume queues of topics that have no topic config
     /// any more, except the delay and transaction-op queues, which never have one in 4.9 either.
     /// </summary>
-    private RemotingCommand CleanUnusedTopics(RemotingCommand request)
+    private async ValueTask<RemotingCommand?> CleanUnusedTopicsAsync(RemotingCommand request)
     {
         foreach (string topic in broker.Store.ConsumeQueueTopics())
         {
             if (broker.Topics.Find(topic) is null && topic is not TopicValidator.ScheduleTopic and not TopicValidator.TransOpHalfTopic)
             {
-                broker.Store.DeleteTopic(topic);
+                await broker.Store.DeleteTopicAsync(topic).ConfigureAwait(false);
             }
         }
         return RemotingCommand.CreateResponse(request, ResponseCode.Success);

@@ -44,6 +44,10 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                 return ConsumeMessageDirectlyAsync(request, cancellationToken);
             case RequestCode.InvokeBrokerToGetConsumerStatus:
                 return ConsumerStatusAsync(request, cancellationToken);
+            case RequestCode.DeleteTopicInBroker:
+                return DeleteTopicAsync(request);
+            case RequestCode.CleanUnusedTopic:
+                return CleanUnusedTopicsAsync(request);
             case RequestCode.CleanExpiredConsumeQueue:
                 return CleanExpiredConsumeQueuesAsync(request);
             case RequestCode.ResumeCheckHalfMessage:
@@ -52,7 +56,6 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                 RemotingCommand response = request.Code switch
                 {
                     RequestCode.UpdateAndCreateTopic => UpdateAndCreateTopic(connection, request),
-                    RequestCode.DeleteTopicInBroker => DeleteTopic(request),
                     RequestCode.GetAllTopicConfig => WithBody(request, broker.Topics.Snapshot()),
                     RequestCode.UpdateAndCreateSubscriptionGroup => UpdateSubscriptionGroup(request),
                     RequestCode.DeleteSubscriptionGroup => DeleteSubscriptionGroup(request),
@@ -68,7 +71,6 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.GetBrokerConsumeStats => BrokerConsumeStats(request),
                     RequestCode.QueryConsumeTimeSpan => ConsumeTimeSpan(request),
                     RequestCode.GetSystemTopicListFromBroker => SystemTopics(request),
-                    RequestCode.CleanUnusedTopic => CleanUnusedTopics(request),
                     RequestCode.CloneGroupOffset => CloneGroupOffset(request),
                     RequestCode.QueryCorrectionOffset => CorrectionOffset(request),
                     RequestCode.QueryConsumeQueue => ConsumeQueueEntries(request),
@@ -129,7 +131,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         return RemotingCommand.CreateResponse(request, ResponseCode.Success);
     }
 
-    private RemotingCommand DeleteTopic(RemotingCommand request)
+    private async ValueTask<RemotingCommand?> DeleteTopicAsync(RemotingCommand request)
     {
         string topic = request.ExtFields.GetRequiredString("topic"u8);
         if (IsSystemTopic(topic))
@@ -140,7 +142,7 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
         broker.Offsets.RemoveTopic(topic);
         // As 4.9's cleanUnusedTopic: the consume queues go too, so the topic's files do not linger and a
         // topic created again under the same name starts at queue offset 0.
-        broker.Store.DeleteTopic(topic);
+        await broker.Store.DeleteTopicAsync(topic).ConfigureAwait(false);
         return RemotingCommand.CreateResponse(request, ResponseCode.Success);
     }
 
