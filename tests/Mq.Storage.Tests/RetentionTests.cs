@@ -112,6 +112,25 @@ public sealed class RetentionTests
     }
 
     [Test]
+    public async Task WorkBetweenDispatchPassesReportsItsFailureLeavesTheLoopRunningAndIsCancelledByAStop()
+    {
+        await using var harness = new StoreHarness(SegmentDeviceKind.File);
+        var store = await harness.OpenAsync();
+        Assert.That(store.Append(StoreHarness.Message("Before", 0, "b")).Status, Is.EqualTo(PutMessageStatus.PutOk));
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+
+        Assert.That(() => store.CleanExpiredConsumeQueuesAsync(static _ => throw new InvalidOperationException("bad filter")),
+            Throws.InvalidOperationException.With.Message.EqualTo("bad filter"));
+        AppendResult after = store.Append(StoreHarness.Message("After", 0, "a"));
+        await store.WaitForDispatchAsync(store.CommitLogMaxOffset).AsTask().WaitAsync(Timeout);
+        Assert.That(store.GetMaxOffsetInQueue("After", 0), Is.EqualTo(after.QueueOffset + 1), "the dispatch loop went on");
+
+        await store.DisposeAsync();
+        Assert.That(async () => await store.CleanExpiredConsumeQueuesAsync(static _ => false).WaitAsync(Timeout),
+            Throws.InstanceOf<OperationCanceledException>(), "a stopped store answers at once instead of hanging");
+    }
+
+    [Test]
     public async Task DeletesExpiredSegmentsAtTheConfiguredHour([Values] SegmentDeviceKind kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
