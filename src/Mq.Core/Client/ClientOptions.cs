@@ -49,6 +49,19 @@ public abstract class ClientOptions
     /// </summary>
     public string MessageTraceTopic { get; set; } = "RMQ_SYS_TRACE_TOPIC";
 
+    /// <summary>
+    /// ACL access key (Java <c>AclClientRPCHook</c> with <c>SessionCredentials</c>): with it and <see cref="SecretKey"/>
+    /// every request to the NameServers and brokers is signed, as a RocketMQ cluster with <c>aclEnable</c> requires.
+    /// Default null: requests are not signed.
+    /// </summary>
+    public string? AccessKey { get; set; }
+
+    /// <summary>ACL secret key that signs requests (never sent). Required with <see cref="AccessKey"/>.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Optional ACL security token (STS credentials), sent and signed with each request. Default null.</summary>
+    public string? SecurityToken { get; set; }
+
     /// <summary>Connection settings. Default <see cref="TransportOptions"/> defaults.</summary>
     public TransportOptions Transport { get; set; } = new();
 
@@ -73,6 +86,10 @@ public abstract class ClientOptions
         Positive(PollNameServerInterval, nameof(PollNameServerInterval));
         Positive(HeartbeatBrokerInterval, nameof(HeartbeatBrokerInterval));
         Positive(ClientApiTimeout, nameof(ClientApiTimeout));
+        if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretKey))
+        {
+            throw new ArgumentException("AccessKey and SecretKey must be set together (or neither, for a cluster without ACL).");
+        }
         if (EnableMessageTrace)
         {
             // Checked here: a bad name would otherwise fail every trace send, silently but for a log line.

@@ -32,6 +32,7 @@ internal sealed class RemotingClient : RemotingPeer
     /// </summary>
     public ValueTask<RemotingCommand> InvokeValueAsync(string address, RemotingCommand request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        BeforeRequest?.Invoke(request);
         if (TryGetConnected(address, out RemotingConnection? connection))
         {
             return connection.InvokeValueAsync(request, timeout, cancellationToken);
@@ -42,12 +43,16 @@ internal sealed class RemotingClient : RemotingPeer
     /// <summary>Sends a oneway request to <paramref name="address"/>.</summary>
     public ValueTask InvokeOnewayAsync(string address, RemotingCommand request, CancellationToken cancellationToken = default)
     {
+        BeforeRequest?.Invoke(request);
         if (TryGetConnected(address, out RemotingConnection? connection))
         {
             return connection.InvokeOnewayAsync(request, cancellationToken);
         }
         return ConnectThenOnewayAsync(address, request, cancellationToken);
     }
+
+    /// <summary>Runs on every request this client sends, just before it goes out (ACL signing; Java's RPCHook.doBeforeRequest).</summary>
+    internal Action<RemotingCommand>? BeforeRequest { get; set; }
 
     /// <summary>The open connection to <paramref name="address"/>, connecting when needed.</summary>
     public ValueTask<RemotingConnection> GetConnectionAsync(string address, CancellationToken cancellationToken = default) =>

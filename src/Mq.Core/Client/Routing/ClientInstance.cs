@@ -45,6 +45,13 @@ internal sealed partial class ClientInstance : IAsyncDisposable
         Ids = new UniqueIdGenerator(ip, Environment.ProcessId, randomPart, Time);
         Metrics = new ClientMetrics(meterFactory);
         Remoting = new RemotingClient(options.Transport, loggerFactory: LoggerFactory);
+        if (!string.IsNullOrEmpty(options.AccessKey))
+        {
+            string accessKey = options.AccessKey;
+            byte[] secretKey = System.Text.Encoding.UTF8.GetBytes(options.SecretKey ?? string.Empty);
+            string? securityToken = options.SecurityToken;
+            Remoting.BeforeRequest = request => Protocol.AclRequestSigner.Sign(request, accessKey, secretKey, securityToken);
+        }
         RegisterCallbacks();
     }
 
