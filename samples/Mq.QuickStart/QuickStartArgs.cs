@@ -7,11 +7,14 @@ internal sealed class QuickStartArgs
 {
     public const string Usage = """
         usage: Mq.QuickStart [--count N] [--size BYTES] [--topic NAME] [-n host:port[;host:port]] [--timeout SECONDS]
+                             [--access-key AK --secret-key SK]
           --count     messages to send and receive (default 10000)
           --size      body size in bytes (default 128, at least 16)
           --topic     topic (default MqQuickStart)
           -n          use an existing cluster (Mq or Apache RocketMQ) instead of starting nodes in-process
           --timeout   how long to wait for every message (default 60)
+          --access-key, --secret-key
+                      ACL credentials for a cluster with aclEnable=true (requests are signed)
         """;
 
     public int Count { get; private set; } = 10_000;
@@ -20,6 +23,8 @@ internal sealed class QuickStartArgs
     public string? NameServers { get; private set; }
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(60);
     public bool Help { get; private set; }
+    public string? AccessKey { get; private set; }
+    public string? SecretKey { get; private set; }
 
     public static QuickStartArgs Parse(string[] args)
     {
@@ -47,9 +52,19 @@ internal sealed class QuickStartArgs
                 case "--timeout":
                     result.Timeout = TimeSpan.FromSeconds(PositiveInt(name, Value(args, ref i)));
                     break;
+                case "--access-key":
+                    result.AccessKey = Value(args, ref i);
+                    break;
+                case "--secret-key":
+                    result.SecretKey = Value(args, ref i);
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{name}'");
             }
+        }
+        if ((result.AccessKey is null) != (result.SecretKey is null))
+        {
+            throw new ArgumentException("--access-key and --secret-key go together");
         }
         return result;
     }

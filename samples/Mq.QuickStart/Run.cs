@@ -20,7 +20,10 @@ internal static class Run
         var latencies = NewHistogram();
         var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await using var producer = new Producer(new ProducerOptions { ProducerGroup = "QuickStartProducer", NameServerAddresses = addresses });
+        await using var producer = new Producer(new ProducerOptions
+        {
+            ProducerGroup = "QuickStartProducer", NameServerAddresses = addresses, AccessKey = args.AccessKey, SecretKey = args.SecretKey,
+        });
         await producer.StartAsync();
         // A first message creates the topic (auto-create) so the consumer finds its route right away.
         await producer.SendAsync(new Message(args.Topic, "warmup", null, new byte[16]));
@@ -30,6 +33,8 @@ internal static class Run
             {
                 ConsumerGroup = "QuickStartConsumer",
                 NameServerAddresses = addresses,
+                AccessKey = args.AccessKey,
+                SecretKey = args.SecretKey,
                 Subscriptions = { [args.Topic] = "quickstart" },
                 ConsumeFromWhere = ConsumeStartPoint.LastOffset,
             },
