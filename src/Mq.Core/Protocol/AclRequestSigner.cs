@@ -4,13 +4,15 @@ namespace Mq.Protocol;
 
 /// <summary>
 /// Signs a request for a broker or NameServer with ACL enabled, as RocketMQ's <c>AclClientRPCHook</c> does: the
-/// <c>AccessKey</c> (and <c>SecurityToken</c>) fields are added, every field value but <c>Signature</c> is taken in
-/// key order and followed by the body, and <c>Signature</c> is the Base64 HMAC-SHA1 of that under the secret key.
+/// <c>AccessKey</c> (and <c>SecurityToken</c>) fields are added, every field value but <c>Signature</c> and
+/// <c>_UNIQUE_KEY_QUERY</c> is taken in key order and followed by the body, and <c>Signature</c> is the Base64 HMAC-SHA1 of that under the secret key.
 /// The server (<c>PlainAccessValidator</c>) recomputes the same over the fields it received, so signing the
 /// fields exactly as they go on the wire is what it checks.
 /// </summary>
 internal static class AclRequestSigner
 {
+    private static ReadOnlySpan<byte> UniqueKeyQueryFlag => "_UNIQUE_KEY_QUERY"u8;
+
     /// <summary>Adds AccessKey, SecurityToken (when given) and Signature to <paramref name="request"/>'s fields.</summary>
     public static void Sign(RemotingCommand request, string accessKey, byte[] secretKeyUtf8, string? securityToken)
     {
@@ -23,11 +25,17 @@ internal static class AclRequestSigner
         fields.Remove("Signature"u8);
         int count = fields.Count;
         Span<int> order = count <= 64 ? stackalloc int[count] : new int[count];
+        int signed = 0;
         for (int i = 0; i < count; i++)
         {
+            if (fields.KeyAt(i).SequenceEqual(UniqueKeyQueryFlag))
+            {
+                // The 4.9 broker leaves this flag out of what it checks (clients before 4.9.3 did not sign it).
+                continue;
+            }
             // Insertion sort by key bytes: a header has a dozen fields at most, and for the ASCII keys of the
             // protocol byte order is Java's String order (the TreeMap the server sorts with).
-            int at = i;
+            int at = signed++;
             while (at > 0 && fields.KeyAt(order[at - 1]).SequenceCompareTo(fields.KeyAt(i)) > 0)
             {
                 order[at] = order[at - 1];
@@ -36,7 +44,7 @@ internal static class AclRequestSigner
             order[at] = i;
         }
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, secretKeyUtf8);
-        foreach (int index in order)
+        foreach (int index in order[..signed])
         {
             hmac.AppendData(fields.ValueAt(index));
         }

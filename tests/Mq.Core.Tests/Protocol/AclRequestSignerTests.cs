@@ -47,6 +47,19 @@ public sealed class AclRequestSignerTests
     }
 
     [Test]
+    public void The_unique_key_query_flag_is_left_out_of_the_signed_content_as_the_broker_leaves_it_out()
+    {
+        using RemotingCommand request = Request("hello"u8.ToArray());
+        request.ExtFields.Add("_UNIQUE_KEY_QUERY", "true");
+        AclRequestSigner.Sign(request, "RocketMQ", Secret, null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Field(request, "Signature"), Is.EqualTo("Kzwm3m2emzXbrztROKCD3OpbYRQ="), "the same signature as without the flag");
+            Assert.That(Field(request, "_UNIQUE_KEY_QUERY"), Is.EqualTo("true"), "the flag itself is still sent");
+        });
+    }
+
+    [Test]
     public void Signing_again_replaces_the_signature_instead_of_signing_it()
     {
         using RemotingCommand request = Request("hello"u8.ToArray());
@@ -92,13 +105,13 @@ public sealed class AclRequestSignerTests
         await producer.StartAsync();
 
         Assert.That(received.TryPeek(out RemotingCommand? signed), Is.True, "the producer asked for the template topic's route");
-        // The server's side of the check (PlainAccessValidator): every field but Signature in key order, then the body.
+        // The server's side of the check (PlainAccessValidator): every field but Signature and _UNIQUE_KEY_QUERY in key order, then the body.
         var values = new List<(string Key, string Value)>();
         for (int i = 0; i < signed!.ExtFields.Count; i++)
         {
             values.Add((Encoding.UTF8.GetString(signed.ExtFields.KeyAt(i)), Encoding.UTF8.GetString(signed.ExtFields.ValueAt(i))));
         }
-        string content = string.Concat(values.Where(v => v.Key != "Signature").OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
+        string content = string.Concat(values.Where(v => v.Key is not "Signature" and not "_UNIQUE_KEY_QUERY").OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
         string expected = Convert.ToBase64String(HMACSHA1.HashData(Secret, Encoding.UTF8.GetBytes(content)));
         Assert.Multiple(() =>
         {
