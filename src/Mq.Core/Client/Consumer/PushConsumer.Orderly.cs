@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Mq.Client.Tracing;
 using Mq.Protocol;
 using Mq.Protocol.Body;
 
@@ -97,7 +95,7 @@ public sealed partial class PushConsumer
                     ConsumeResult result;
                     while (true)
                     {
-                        result = await HandleOneAsync(processQueue, message).ConfigureAwait(false);
+                        result = await HandleAsync(processQueue, message, new ConsumeContext(processQueue.Queue, Options.ConsumerGroup)).ConfigureAwait(false);
                         if (result == ConsumeResult.Success || attempts >= maxReconsume)
                         {
                             break;
@@ -128,29 +126,5 @@ public sealed partial class PushConsumer
         {
             HandlerDone();
         }
-    }
-
-    private async ValueTask<ConsumeResult> HandleOneAsync(ProcessQueue processQueue, ReceivedMessage message)
-    {
-        long started = Stopwatch.GetTimestamp();
-        ConsumeResult result;
-        TraceContext? traced = TraceBeforeHandler(message);
-        bool threw = false;
-        using (Activity? activity = StartReceiveActivity(message))
-        {
-            try
-            {
-                result = await _handler.HandleAsync(message, new ConsumeContext(processQueue.Queue, Options.ConsumerGroup), _hardStop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _client.Logger.HandlerFailed(ex, message.MessageId);
-                result = ConsumeResult.ReconsumeLater;
-                threw = true;
-            }
-        }
-        TraceAfterHandler(traced, result, threw);
-        RecordConsumed(processQueue, result, Stopwatch.GetElapsedTime(started));
-        return result;
     }
 }

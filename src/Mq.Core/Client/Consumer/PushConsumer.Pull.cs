@@ -148,8 +148,31 @@ public sealed partial class PushConsumer
             return;
         }
         var context = new ConsumeContext(processQueue.Queue, Options.ConsumerGroup);
-        ConsumeResult result;
+        ConsumeResult result = await HandleAsync(processQueue, message, context).ConfigureAwait(false);
+        if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
+            && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))
+        {
+            // Neither the broker nor the retry topic took it: redeliver locally in 5 s (Java).
+            _ = RedeliverLaterAsync(processQueue, message);
+            return;
+        }
+        long offset = processQueue.Remove(message.QueueOffset);
+        if (offset >= 0 && (!processQueue.Dropped || _stopping.IsCancellationRequested))
+        {
+            _offsets[processQueue.Queue] = offset;
+        }
+        HandlerDone();
+    }
+
+    /// <summary>
+    /// One handler call, concurrent or orderly: inside the receive activity and between the trace records; a
+    /// handler that throws counts as reconsume-later. Pooled builder: a handler that goes async costs no box here.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ConsumeResult> HandleAsync(ProcessQueue processQueue, ReceivedMessage message, ConsumeContext context)
+    {
         long started = Stopwatch.GetTimestamp();
+        ConsumeResult result;
         TraceContext? traced = TraceBeforeHandler(message);
         bool threw = false;
         using (Activity? activity = StartReceiveActivity(message))
@@ -167,19 +190,7 @@ public sealed partial class PushConsumer
         }
         TraceAfterHandler(traced, result, threw);
         RecordConsumed(processQueue, result, Stopwatch.GetElapsedTime(started));
-        if (result == ConsumeResult.ReconsumeLater && Options.MessageModel == ConsumerMessageModel.Clustering
-            && !await SendBackAsync(message, context.DelayLevelWhenNextConsume).ConfigureAwait(false))
-        {
-            // Neither the broker nor the retry topic took it: redeliver locally in 5 s (Java).
-            _ = RedeliverLaterAsync(processQueue, message);
-            return;
-        }
-        long offset = processQueue.Remove(message.QueueOffset);
-        if (offset >= 0 && (!processQueue.Dropped || _stopping.IsCancellationRequested))
-        {
-            _offsets[processQueue.Queue] = offset;
-        }
-        HandlerDone();
+        return result;
     }
 
     private void RecordConsumed(ProcessQueue processQueue, ConsumeResult result, TimeSpan took)
