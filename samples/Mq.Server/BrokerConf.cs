@@ -83,6 +83,7 @@ internal static class BrokerConf
                 case "regionId": options.RegionId = value; break;
                 case "traceTopicEnable": options.TraceTopicEnable = Bool(key, value); break;
                 case "msgTraceTopicName": options.MsgTraceTopicName = value; break;
+                case "aclEnable": options.AclEnable = Bool(key, value); break;
                 case "transactionCheckMax": options.TransactionCheckMax = Int(key, value); break;
                 case "transactionTimeOut": options.TransactionTimeOut = TimeSpan.FromMilliseconds(Long(key, value)); break;
                 case "transactionCheckInterval": options.TransactionCheckInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;

@@ -21,6 +21,10 @@ internal sealed class ServerCommand
     private static readonly Option<string> BrokerListen = new("--listen") { Description = "Address to bind (default: all interfaces)." };
     private static readonly Option<string> BrokerIp = new("--broker-ip") { Description = "brokerIP1: the address registered with the NameServers." };
     private static readonly Option<string> Store = new("--store") { Description = "storePathRootDir (default ~/store)." };
+    private static readonly Option<string> AclFile = new("--acl-file")
+    {
+        Description = "plain_acl.yml with the ACL accounts; turns aclEnable on (default with aclEnable=true in the config: plain_acl.yml beside the config file).",
+    };
 
     /// <summary>
     /// The command tree. System.CommandLine gives us POSIX option syntax (--opt=value, bundled aliases),
@@ -60,7 +64,7 @@ internal sealed class ServerCommand
         var namesrv = new Command("namesrv", "Run a NameServer (like mqnamesrv).") { NamesrvPort, NamesrvListen, KvConfig };
         var broker = new Command("broker", "Run a Broker (like mqbroker).")
         {
-            Config, Namesrv, BrokerName, Cluster, BrokerId, ListenPort, BrokerListen, BrokerIp, Store,
+            Config, Namesrv, BrokerName, Cluster, BrokerId, ListenPort, BrokerListen, BrokerIp, Store, AclFile,
         };
         return new RootCommand("Mq standalone server: an Apache RocketMQ 4.9 compatible NameServer or Broker.") { namesrv, broker };
     }
@@ -134,6 +138,16 @@ internal sealed class ServerCommand
         if (Given(parsed, ListenPort))
         {
             options.ListenPort = parsed.GetValue(ListenPort);
+        }
+        if (parsed.GetValue(AclFile) is { } aclFile)
+        {
+            options.AclEnable = true;
+            options.AclFilePath = aclFile;
+        }
+        else if (options.AclEnable && parsed.GetValue(Config) is { } confPath)
+        {
+            // RocketMQ keeps conf/plain_acl.yml beside conf/broker.conf.
+            options.AclFilePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(confPath))!, "plain_acl.yml");
         }
         options.Validate();
         return command;

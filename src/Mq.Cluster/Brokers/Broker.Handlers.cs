@@ -20,6 +20,7 @@ public sealed partial class Broker
         Register(new Retry.SendMessageBackProcessor(this));
         Register(new Schedule.DelayOffsetProcessor(this));
         Register(new Transaction.EndTransactionProcessor(this));
+        Register(new Acl.AclAdminProcessor(this));
     }
 
     /// <summary>Registers a processor's codes; also the hook other request families (retry, transactions, locks) use.</summary>

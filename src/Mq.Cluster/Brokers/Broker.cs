@@ -69,6 +69,9 @@ public sealed partial class Broker : IAsyncDisposable
 
     internal RemotingServer Server { get; }
 
+    /// <summary>The ACL configuration and request check when <see cref="BrokerOptions.AclEnable"/> is on.</summary>
+    internal Acl.AclManager? Acl { get; private set; }
+
     internal TimeProvider Time { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
@@ -164,6 +167,7 @@ public sealed partial class Broker : IAsyncDisposable
             broker.Groups.Load();
             broker.Offsets.Load();
             broker.LoadDelivery();
+            broker.EnableAcl();
             broker.RegisterProcessors();
         }
         catch
@@ -213,6 +217,14 @@ public sealed partial class Broker : IAsyncDisposable
         Topics.Changed += OnTopicsChanged;
         StartDelivery();
         StartHa();
+        if (Acl?.FilePath is not null)
+        {
+            StartPeriodic("acl-watch", TimeSpan.FromSeconds(1), _ =>
+            {
+                Acl.ReloadIfChanged();
+                return Task.CompletedTask;
+            });
+        }
         // The topic table is encoded while the early connects finish; the registration waits for them to settle, so
         // a NameServer they could not reach is tried (and logged) once more.
         bool registers = nameServerAddresses is not null || OuterApi.NameServers.Count > 0;
@@ -250,6 +262,17 @@ public sealed partial class Broker : IAsyncDisposable
             return Task.CompletedTask;
         });
         BrokerLog.Started(Logger, Options.BrokerName, Options.BrokerClusterName, Options.BrokerId, Address, VipAddress, Options.StorePathRootDir);
+    }
+
+    /// <summary>Loads the ACL configuration and puts its check in front of every request (4.9 <c>initialAcl</c>).</summary>
+    private void EnableAcl()
+    {
+        if (!Options.AclEnable)
+        {
+            return;
+        }
+        Acl = new Acl.AclManager(Options, Time, Logger);
+        Server.RequestGuard = Acl.Validator;
     }
 
     /// <summary>RocketMQ clamps the registration period to 10-60 s.</summary>

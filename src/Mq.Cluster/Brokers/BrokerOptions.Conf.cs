@@ -72,6 +72,7 @@ public sealed partial class BrokerOptions
         Add("regionId", RegionId);
         Add("traceTopicEnable", TraceTopicEnable);
         Add("msgTraceTopicName", MsgTraceTopicName);
+        Add("aclEnable", AclEnable);
         Add("transactionTimeOut", TransactionTimeOut);
         Add("transactionCheckInterval", TransactionCheckInterval);
         Add("transactionCheckMax", TransactionCheckMax);

@@ -198,6 +198,24 @@ public sealed partial class BrokerOptions
     /// <summary>The message-trace topic <see cref="TraceTopicEnable"/> creates (<c>msgTraceTopicName</c>). Default <c>RMQ_SYS_TRACE_TOPIC</c>.</summary>
     public string MsgTraceTopicName { get; set; } = "RMQ_SYS_TRACE_TOPIC";
 
+    /// <summary>
+    /// Check every request against the ACL accounts (<c>aclEnable</c>; RocketMQ 4.9's plain ACL): clients sign with
+    /// an access key and secret key (<c>ClientOptions.AccessKey</c>/<c>SecretKey</c>, Java's <c>AclClientRPCHook</c>),
+    /// and may only use the topics and groups their account grants. The accounts come from <see cref="AclFilePath"/>
+    /// when it is set, otherwise from <see cref="Acl"/>. Default false. A slave's metadata copy does not sign: put
+    /// slaves on the master's global white list, as with RocketMQ.
+    /// </summary>
+    public bool AclEnable { get; set; }
+
+    /// <summary>
+    /// A RocketMQ <c>plain_acl.yml</c> to read the accounts from (created empty when missing; reloaded when it
+    /// changes; rewritten by the ACL admin commands). Null (the default) uses <see cref="Acl"/>.
+    /// </summary>
+    public string? AclFilePath { get; set; }
+
+    /// <summary>The accounts and global white list when <see cref="AclFilePath"/> is not set.</summary>
+    public Protocol.Body.AclConfig Acl { get; set; } = new();
+
     /// <summary>Most messages a UNIQ_KEY query returns (<c>defaultQueryMaxNum</c>). Default 32.</summary>
     public int DefaultQueryMaxNum { get; set; } = 32;
 
@@ -254,6 +272,10 @@ public sealed partial class BrokerOptions
         if (TraceTopicEnable && !Topics.TopicValidator.IsValidName(MsgTraceTopicName))
         {
             errors.Add($"MsgTraceTopicName must be a valid topic name when TraceTopicEnable is on (was '{MsgTraceTopicName}').");
+        }
+        if (AclEnable && AclFilePath is not null && (Acl.PlainAccessConfigs.Count > 0 || Acl.GlobalWhiteAddrs.Count > 0))
+        {
+            errors.Add("Configure ACL either in AclFilePath or in Acl, not both.");
         }
         if (BrokerId < 0)
         {
@@ -436,6 +458,7 @@ public sealed partial class BrokerOptions
     {
         var copy = (BrokerOptions)MemberwiseClone();
         copy.NamesrvAddr = [.. NamesrvAddr];
+        copy.Acl = Acl.Clone();
         return copy;
     }
 }

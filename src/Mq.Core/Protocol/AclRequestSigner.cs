@@ -13,8 +13,13 @@ internal static class AclRequestSigner
 {
     private static ReadOnlySpan<byte> UniqueKeyQueryFlag => "_UNIQUE_KEY_QUERY"u8;
 
+    private static ReadOnlySpan<byte> SignatureKey => "Signature"u8;
+
+    /// <summary>Bytes of an HMAC-SHA1 signature before Base64.</summary>
+    public const int SignatureLength = 20;
+
     /// <summary>Adds AccessKey, SecurityToken (when given) and Signature to <paramref name="request"/>'s fields.</summary>
-    public static void Sign(RemotingCommand request, string accessKey, byte[] secretKeyUtf8, string? securityToken)
+    public static void Sign(RemotingCommand request, string accessKey, ReadOnlySpan<byte> secretKeyUtf8, string? securityToken)
     {
         ExtFields fields = request.ExtFields;
         fields.Add("AccessKey"u8, accessKey);
@@ -23,20 +28,34 @@ internal static class AclRequestSigner
             fields.Add("SecurityToken"u8, securityToken);
         }
         fields.Remove("Signature"u8);
+        Span<byte> signature = stackalloc byte[SignatureLength];
+        ComputeSignature(request, secretKeyUtf8, signature);
+        fields.Add("Signature"u8, Convert.ToBase64String(signature));
+    }
+
+    /// <summary>
+    /// The HMAC-SHA1 of <paramref name="request"/>'s signed content (field values but <c>Signature</c> and
+    /// <c>_UNIQUE_KEY_QUERY</c> in key order, then the body) under <paramref name="secretKeyUtf8"/>: what a client
+    /// signs and what the broker recomputes to check it.
+    /// </summary>
+    public static void ComputeSignature(RemotingCommand request, ReadOnlySpan<byte> secretKeyUtf8, Span<byte> signature)
+    {
+        ExtFields fields = request.ExtFields;
         int count = fields.Count;
         Span<int> order = count <= 64 ? stackalloc int[count] : new int[count];
         int signed = 0;
         for (int i = 0; i < count; i++)
         {
-            if (fields.KeyAt(i).SequenceEqual(UniqueKeyQueryFlag))
+            ReadOnlySpan<byte> key = fields.KeyAt(i);
+            if (key.SequenceEqual(UniqueKeyQueryFlag) || key.SequenceEqual(SignatureKey))
             {
-                // The 4.9 broker leaves this flag out of what it checks (clients before 4.9.3 did not sign it).
+                // The 4.9 broker leaves the flag out of what it checks (clients before 4.9.3 did not sign it).
                 continue;
             }
             // Insertion sort by key bytes: a header has a dozen fields at most, and for the ASCII keys of the
             // protocol byte order is Java's String order (the TreeMap the server sorts with).
             int at = signed++;
-            while (at > 0 && fields.KeyAt(order[at - 1]).SequenceCompareTo(fields.KeyAt(i)) > 0)
+            while (at > 0 && fields.KeyAt(order[at - 1]).SequenceCompareTo(key) > 0)
             {
                 order[at] = order[at - 1];
                 at--;
@@ -59,8 +78,6 @@ internal static class AclRequestSigner
         {
             hmac.AppendData(request.Body.Span);
         }
-        Span<byte> signature = stackalloc byte[20];
         hmac.GetHashAndReset(signature);
-        fields.Add("Signature"u8, Convert.ToBase64String(signature));
     }
 }

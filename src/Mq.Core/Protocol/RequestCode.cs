@@ -76,6 +76,8 @@ public static class RequestCode
     public const int GetBrokerClusterAclInfo = 52;
     /// <summary><c>UPDATE_GLOBAL_WHITE_ADDRS_CONFIG</c> (53).</summary>
     public const int UpdateGlobalWhiteAddrsConfig = 53;
+    /// <summary><c>GET_BROKER_CLUSTER_ACL_CONFIG</c> (54): the broker's ACL accounts and global white list (4.9).</summary>
+    public const int GetBrokerClusterAclConfig = 54;
     /// <summary><c>PUT_KV_CONFIG</c> (100).</summary>
     public const int PutKVConfig = 100;
     /// <summary><c>GET_KV_CONFIG</c> (101).</summary>

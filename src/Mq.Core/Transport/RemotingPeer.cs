@@ -90,6 +90,9 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
     public void RegisterHandler(int requestCode, Func<RemotingConnection, RemotingCommand, CancellationToken, ValueTask<RemotingCommand?>> handler) =>
         RegisterHandler(requestCode, new DelegateHandler(handler));
 
+    /// <summary>Checked before every request is handled (ACL); null admits everything.</summary>
+    internal IRequestGuard? RequestGuard { get; set; }
+
     /// <summary>The next opaque (per peer; Java uses one process-wide counter, uniqueness per connection is what matters).</summary>
     internal int NextOpaque() => Interlocked.Increment(ref _nextOpaque);
 
@@ -98,6 +101,10 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
 
     internal void OnRequest(RemotingConnection connection, RemotingCommand request)
     {
+        if (RequestGuard is { } guard && !Admit(guard, connection, request))
+        {
+            return;
+        }
         if (!_handlers.TryGetValue(request.Code, out IRequestHandler? handler))
         {
             Logger.RequestCodeNotSupported(request.Code, connection.RemoteAddress);
@@ -118,6 +125,31 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
         {
             ThreadPool.UnsafeQueueUserWorkItem(new HandlerWorkItem(this, connection, handler, request), preferLocal: false);
         }
+    }
+
+    private bool Admit(IRequestGuard guard, RemotingConnection connection, RemotingCommand request)
+    {
+        string? refusal;
+        try
+        {
+            refusal = guard.Refuse(connection, request);
+        }
+        catch (Exception ex)
+        {
+            // A guard that cannot decide (a header it cannot read) refuses: Java answers its hook's exception the same way.
+            refusal = ex.Message;
+        }
+        if (refusal is null)
+        {
+            return true;
+        }
+        Logger.RequestRefused(request.Code, connection.RemoteAddress, refusal);
+        if (!request.IsOneway)
+        {
+            connection.TrySend(RemotingCommand.CreateResponse(request, ResponseCode.SystemError, refusal));
+        }
+        request.Dispose();
+        return false;
     }
 
     private void Execute(RemotingConnection connection, IRequestHandler handler, RemotingCommand request)

@@ -55,4 +55,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 316, Level = LogLevel.Warning, Message = "Code awaiting a response from {RemoteAddress} held its thread for over {StallMillis} ms; another thread completes the responses read with it. Do not block in continuations.")]
     public static partial void ResponseBatchStalled(this ILogger logger, string remoteAddress, int stallMillis);
+
+    [LoggerMessage(EventId = 317, Level = LogLevel.Warning, Message = "Request code {Code} from {RemoteAddress} refused: {Reason}")]
+    public static partial void RequestRefused(this ILogger logger, int code, string remoteAddress, string reason);
 }

@@ -133,4 +133,23 @@ public sealed class BrokerConfTests
         Assert.That(command.Broker!.ListenPort, Is.EqualTo(10998));
         Assert.That(command.Broker.NamesrvAddr, Is.EqualTo(new[] { "10.0.0.1:9876", "10.0.0.2:9876" }));
     }
+
+    [Test]
+    public void AclEnable_InTheConf_ReadsPlainAclYmlBesideIt_AndAclFileTurnsAclOn()
+    {
+        using var dir = new Mq.TestKit.TempDirectory();
+        string path = Path.Combine(dir.Path, "broker.conf");
+        File.WriteAllText(path, "brokerName=broker-acl\naclEnable=true\n");
+
+        ServerCommand fromConf = ServerCommand.Parse(["broker", "-c", path, "--store", dir.Path]);
+        ServerCommand fromOption = ServerCommand.Parse(["broker", "--acl-file", "/etc/mq/acl.yml", "--store", dir.Path]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromConf.Broker!.AclEnable, Is.True);
+            Assert.That(fromConf.Broker.AclFilePath, Is.EqualTo(Path.Combine(dir.Path, "plain_acl.yml")));
+            Assert.That(fromOption.Broker!.AclEnable, Is.True);
+            Assert.That(fromOption.Broker.AclFilePath, Is.EqualTo("/etc/mq/acl.yml"));
+        });
+    }
 }

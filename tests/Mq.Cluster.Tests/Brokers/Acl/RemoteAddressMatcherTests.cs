@@ -1,0 +1,50 @@
+using System.Net;
+using Mq.Brokers.Acl;
+
+namespace Mq.Tests.Brokers.Acl;
+
+public sealed class RemoteAddressMatcherTests
+{
+    [TestCase("*", "10.1.2.3", true)]
+    [TestCase("*.*.*.*", "::1", true)]
+    [TestCase("", "10.1.2.3", false)]
+    [TestCase("10.1.2.3", "10.1.2.3", true)]
+    [TestCase("10.1.2.3", "10.1.2.4", false)]
+    [TestCase("10.1.2.{3,5}", "10.1.2.5", true)]
+    [TestCase("10.1.2.{3,5}", "10.1.2.4", false)]
+    [TestCase("10.1.2.3,10.1.2.9", "10.1.2.9", true)]
+    [TestCase("10.1.2.*", "10.1.2.200", true)]
+    [TestCase("10.1.2.*", "10.1.3.200", false)]
+    [TestCase("10.1.*.*", "10.1.77.1", true)]
+    [TestCase("10.*.*.*", "11.1.1.1", false)]
+    [TestCase("10.1.2.10-20", "10.1.2.20", true)]
+    [TestCase("10.1.2.10-20", "10.1.2.21", false)]
+    [TestCase("10.1.5-9.*", "10.1.5.255", true)]
+    [TestCase("10.1.5-9.*", "10.1.4.0", false)]
+    [TestCase("::1", "::1", true)]
+    [TestCase("0:0:0:0:0:0:0:1", "::1", true)]
+    [TestCase("10.1.2.*", "::1", false)]
+    public void Entries_match_as_RocketMQ_defines_them(string entry, string address, bool matches)
+    {
+        Assert.That(RemoteAddressMatcher.Parse(entry).Matches(IPAddress.Parse(address)), Is.EqualTo(matches));
+    }
+
+    [Test]
+    public void An_IPv4_client_on_a_dual_stack_socket_is_compared_as_IPv4()
+    {
+        IPAddress mapped = IPAddress.Parse("10.1.2.3").MapToIPv6();
+        Assert.That(RemoteAddressMatcher.Parse("10.1.2.*").Matches(RemoteAddressMatcher.Normalize(mapped)), Is.True);
+    }
+
+    [TestCase("10.1.2")]
+    [TestCase("10.1.2.300")]
+    [TestCase("10.1.*.5")]
+    [TestCase("10.1.2.20-10")]
+    [TestCase("10.1.2.{3,x}")]
+    [TestCase("fe80::*")]
+    [TestCase("not-an-address")]
+    public void Malformed_entries_are_refused(string entry)
+    {
+        Assert.That(() => RemoteAddressMatcher.Parse(entry), Throws.InstanceOf<FormatException>().With.Message.Contains(entry));
+    }
+}

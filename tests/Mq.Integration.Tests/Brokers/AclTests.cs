@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Mq.Brokers;
+using Mq.Brokers.Acl;
+using Mq.Client;
+using Mq.NameServers;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.TestKit;
+using Mq.TestKit.Brokers;
+
+namespace Mq.Tests.Brokers;
+
+/// <summary>A broker with aclEnable: real clients signing with their keys, refusals, the ACL file and the ACL admin commands.</summary>
+[Category("Integration")]
+public sealed class AclTests
+{
+    private static AclConfig Accounts() => new()
+    {
+        PlainAccessConfigs =
+        {
+            new PlainAccessConfig
+            {
+                AccessKey = "app-producer", SecretKey = "producer-secret", DefaultTopicPerm = "DENY", TopicPerms = ["Orders=PUB", "Closed=DENY"],
+            },
+            new PlainAccessConfig { AccessKey = "app-consumer", SecretKey = "consumer-secret", DefaultTopicPerm = "SUB", DefaultGroupPerm = "SUB" },
+            new PlainAccessConfig { AccessKey = "operator", SecretKey = "operator-secret", Admin = true },
+        },
+    };
+
+    private static ProducerOptions ProducerWith(string nameServer, string accessKey, string secretKey) => new()
+    {
+        NameServerAddresses = [nameServer], ProducerGroup = "PG_ACL", AccessKey = accessKey, SecretKey = secretKey, RetryTimesWhenSendFailed = 0,
+    };
+
+    [Test]
+    public async Task Signed_clients_send_and_consume_what_their_accounts_allow_and_are_refused_the_rest_with_the_reason()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        await using Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
+        {
+            o.NamesrvAddr = [ns.Address];
+            o.AclEnable = true;
+            o.Acl = Accounts();
+        });
+
+        var producer = new Producer(ProducerWith(ns.Address, "app-producer", "producer-secret"));
+        await producer.StartAsync();
+        SendResult sent = await producer.SendAsync(new Message("Orders", "TagA", "order-1", "allowed"u8.ToArray()));
+        var denied = Assert.ThrowsAsync<MqClientException>(async () => await producer.SendAsync(new Message("Closed", "refused"u8.ToArray())));
+        await producer.DisposeAsync();
+
+        var forger = new Producer(ProducerWith(ns.Address, "app-producer", "guessed-secret"));
+        await forger.StartAsync();
+        var forged = Assert.ThrowsAsync<MqClientException>(async () => await forger.SendAsync(new Message("Orders", "forged"u8.ToArray())));
+        await forger.DisposeAsync();
+
+        var received = new ConcurrentQueue<string>();
+        var consumer = new PushConsumer(new ConsumerOptions
+        {
+            NameServerAddresses = [ns.Address],
+            ConsumerGroup = "CG_ACL",
+            Subscriptions = { ["Orders"] = "*" },
+            ConsumeFromWhere = ConsumeStartPoint.FirstOffset,
+            RebalanceInterval = TimeSpan.FromSeconds(1),
+            AccessKey = "app-consumer",
+            SecretKey = "consumer-secret",
+        }, (m, _, _) =>
+        {
+            received.Enqueue(Encoding.UTF8.GetString(m.Body.Span));
+            return ValueTask.FromResult(ConsumeResult.Success);
+        });
+        await consumer.StartAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(!received.IsEmpty));
+        await consumer.DisposeAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Status, Is.EqualTo(SendStatus.SendOk));
+            Assert.That(received, Is.EqualTo(new[] { "allowed" }), "the forged send stored nothing");
+            Assert.That(denied!.ResponseCode, Is.EqualTo(ResponseCode.SystemError));
+            Assert.That(denied.Remark, Does.Contain("AclException: No default permission for topic:Closed"));
+            Assert.That(forged!.Remark, Does.Contain("Check signature failed for accessKey=app-producer"));
+            Assert.That(broker.Topics.Find("Closed"), Is.Null, "a refused send reaches no processor: not even the topic is created");
+            Assert.That(broker.Offsets.Query("CG_ACL", "Orders", sent.Queue.QueueId), Is.EqualTo(sent.QueueOffset + 1),
+                "the consumer's signed offset commit was accepted");
+        });
+    }
+
+    [Test]
+    public async Task The_acl_file_is_read_at_start_reloaded_when_edited_and_rewritten_by_the_admin_commands()
+    {
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "conf", "plain_acl.yml");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, PlainAclYaml.Write(Accounts(), new DataVersion(1_700_000_000_000, 5)));
+        await using Broker broker = await BrokerHarness.StartAsync(Path.Combine(dir.Path, "store"), o =>
+        {
+            o.AclEnable = true;
+            o.AclFilePath = file;
+        });
+        await using var admin = Signed(broker, "operator", "operator-secret");
+        await using var newcomer = Signed(broker, "newcomer", "newcomer-secret");
+
+        using (RemotingCommand before = await newcomer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        {
+            Assert.That(before.Remark, Does.Contain("No acl config for newcomer"));
+        }
+
+        // An operator edits the file by hand: the broker picks the account up without a restart.
+        AclConfig edited = Accounts();
+        edited.PlainAccessConfigs.Add(new PlainAccessConfig { AccessKey = "newcomer", SecretKey = "newcomer-secret", DefaultTopicPerm = "SUB" });
+        await File.WriteAllTextAsync(file, PlainAclYaml.Write(edited, new DataVersion(1_700_000_000_001, 6)));
+        await Eventually.HoldsAsync(async () =>
+        {
+            using RemotingCommand response = await newcomer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo);
+            return response.Code == ResponseCode.Success;
+        });
+
+        // mqadmin updateAclConfig / deleteAclConfig / updateGlobalWhiteAddr through an admin account.
+        using (RemotingCommand update = await admin.InvokeAsync(RequestCode.UpdateAndCreateAclConfig, BrokerTestClient.Fields(
+            ("accessKey", "latecomer"), ("secretKey", "latecomer-secret"), ("admin", false), ("defaultTopicPerm", "PUB"), ("topicPerms", "A=SUB,B=DENY"))))
+        {
+            Assert.That(update.Code, Is.EqualTo(ResponseCode.Success), update.Remark);
+        }
+        using (RemotingCommand refused = await newcomer.InvokeAsync(RequestCode.DeleteAclConfig, BrokerTestClient.Fields(("accessKey", "operator"))))
+        {
+            Assert.That(refused.Remark, Does.Contain("Need admin permission"), "an account that is not admin cannot change accounts");
+        }
+        using (RemotingCommand delete = await admin.InvokeAsync(RequestCode.DeleteAclConfig, BrokerTestClient.Fields(("accessKey", "newcomer"))))
+        {
+            Assert.That(delete.Code, Is.EqualTo(ResponseCode.Success), delete.Remark);
+        }
+        using (RemotingCommand white = await admin.InvokeAsync(RequestCode.UpdateGlobalWhiteAddrsConfig, BrokerTestClient.Fields(("globalWhiteAddrs", "10.9.8.*, 10.9.7.1"))))
+        {
+            Assert.That(white.Code, Is.EqualTo(ResponseCode.Success), white.Remark);
+        }
+        using (RemotingCommand gone = await newcomer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        {
+            Assert.That(gone.Remark, Does.Contain("No acl config for newcomer"), "a deleted account is refused at once");
+        }
+
+        AclConfig onDisk = PlainAclYaml.Parse(await File.ReadAllTextAsync(file), out DataVersion fileVersion);
+        using RemotingCommand info = await admin.InvokeAsync(RequestCode.GetBrokerClusterAclInfo);
+        using RemotingCommand config = await admin.InvokeAsync(RequestCode.GetBrokerClusterAclConfig);
+        AclConfig reported = AclConfig.Decode(config.Body.Span);
+        Assert.Multiple(() =>
+        {
+            PlainAccessConfig latecomer = onDisk.PlainAccessConfigs.Single(a => a.AccessKey == "latecomer");
+            Assert.That(latecomer.TopicPerms, Is.EqualTo(new[] { "A=SUB", "B=DENY" }));
+            Assert.That(latecomer.DefaultTopicPerm, Is.EqualTo("PUB"));
+            Assert.That(onDisk.PlainAccessConfigs.Select(a => a.AccessKey), Is.EquivalentTo(new[] { "app-producer", "app-consumer", "operator", "latecomer" }));
+            Assert.That(onDisk.GlobalWhiteAddrs, Is.EqualTo(new[] { "10.9.8.*", "10.9.7.1" }));
+            Assert.That(fileVersion.Counter, Is.EqualTo(9), "the hand edit's version 6, then three changes");
+            Assert.That(DataVersion.Decode(Encoding.UTF8.GetBytes(Field(info, "version"))), Is.EqualTo(fileVersion));
+            Assert.That(Field(info, "brokerName"), Is.EqualTo(broker.Options.BrokerName));
+            Assert.That(reported.Encode(), Is.EqualTo(onDisk.Encode()), "GET_BROKER_CLUSTER_ACL_CONFIG reports what is in force");
+        });
+    }
+
+    [Test]
+    public async Task A_broker_without_acl_ignores_signatures_and_says_so_to_the_acl_commands()
+    {
+        using var dir = new TempDirectory();
+        await using Broker broker = await BrokerHarness.StartAsync(dir.Path);
+        await using var client = Signed(broker, "anybody", "any-secret");
+
+        using RemotingCommand runtime = await client.InvokeAsync(RequestCode.GetBrokerRuntimeInfo);
+        using RemotingCommand update = await client.InvokeAsync(RequestCode.UpdateAndCreateAclConfig, BrokerTestClient.Fields(("accessKey", "someone"), ("secretKey", "some-secret")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(runtime.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(update.Code, Is.EqualTo(ResponseCode.UpdateAndCreateAclConfigFailed));
+            Assert.That(update.Remark, Does.Contain("ACL is not enabled"));
+        });
+    }
+
+    [Test]
+    public void A_malformed_acl_file_stops_the_start_with_where_it_is_wrong()
+    {
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "plain_acl.yml");
+        File.WriteAllText(file, "accounts:\n- accessKey: abcdefgh\n  secretKey: abcdefgh\n  whiteRemoteAddress: 10.1.300.*\n");
+        Assert.That(async () => await BrokerHarness.StartAsync(Path.Combine(dir.Path, "store"), o =>
+        {
+            o.AclEnable = true;
+            o.AclFilePath = file;
+        }), Throws.InstanceOf<FormatException>().With.Message.Contains("10.1.300.*"));
+    }
+
+    private static BrokerTestClient Signed(Broker broker, string accessKey, string secretKey)
+    {
+        var client = new BrokerTestClient(broker.Address);
+        byte[] secret = Encoding.UTF8.GetBytes(secretKey);
+        client.Client.BeforeRequest = request => AclRequestSigner.Sign(request, accessKey, secret, null);
+        return client;
+    }
+
+    private static string Field(RemotingCommand response, string key) => response.ExtFields[key] ?? "(absent)";
+}
