@@ -47,9 +47,10 @@ public sealed class AliOnsInteropTests
         shardingKey = m.ShardingKey,
     }));
 
-    private static async Task<List<JsonElement>> ProduceAsync(string nameSrv, string topic, IReadOnlyList<Outgoing> messages, CancellationToken deadline)
+    private static async Task<List<JsonElement>> ProduceAsync(string nameSrv, string topic, IReadOnlyList<Outgoing> messages, CancellationToken deadline,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        await using NodeScript producer = NodeScript.Start("produce.js", nameSrv, topic, "PID_interop");
+        await using NodeScript producer = NodeScript.Start("produce.js", environment, nameSrv, topic, "PID_interop");
         await producer.WriteStdinAndCloseAsync(ToJson(messages));
         var sent = new List<JsonElement>();
         await producer.WaitForAsync("done", deadline, line => sent.Add(line));
@@ -61,9 +62,13 @@ public sealed class AliOnsInteropTests
         return sent;
     }
 
-    private static async Task<NodeScript> StartConsumerAsync(string nameSrv, string topic, string group, CancellationToken deadline, params string[] extra)
+    private static Task<NodeScript> StartConsumerAsync(string nameSrv, string topic, string group, CancellationToken deadline, params string[] extra) =>
+        StartConsumerAsync(nameSrv, topic, group, deadline, null, extra);
+
+    private static async Task<NodeScript> StartConsumerAsync(string nameSrv, string topic, string group, CancellationToken deadline,
+        IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
-        NodeScript consumer = NodeScript.Start("consume.js", [nameSrv, topic, group, .. extra]);
+        NodeScript consumer = NodeScript.Start("consume.js", environment, [nameSrv, topic, group, .. extra]);
         await consumer.WaitForAsync("ready", deadline);
         return consumer;
     }
@@ -121,6 +126,53 @@ public sealed class AliOnsInteropTests
             AssertSame(Match(sent, r), r, "InteropBasic");
         }
     }
+
+    [Test]
+    public async Task AliOnsClientsSigningWithTheirOwnSigner_PassOurBrokersAcl_AndAWrongSecretIsRefused()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        using var logs = new Mq.TestKit.Logging.RecordingLoggerFactory();
+        await using MqCluster cluster = await MqCluster.StartAsync(c =>
+        {
+            c.LoggerFactory = logs;
+            c.ConfigureBroker = o =>
+            {
+                o.AclEnable = true;
+                o.Acl = new Mq.Protocol.Body.AclConfig
+                {
+                    PlainAccessConfigs =
+                    {
+                        new() { AccessKey = "ons-producer", SecretKey = "producer-secret", DefaultTopicPerm = "DENY", TopicPerms = ["InteropAcl=PUB"] },
+                        new() { AccessKey = "ons-consumer", SecretKey = "consumer-secret", DefaultTopicPerm = "SUB", DefaultGroupPerm = "SUB" },
+                        new() { AccessKey = "fixture-admin", SecretKey = "fixture-secret", Admin = true },
+                    },
+                };
+            };
+        });
+        await cluster.CreateTopicAsync("InteropAcl", 2);
+        await using NodeScript consumer = await StartConsumerAsync(cluster.NameServerAddress, "InteropAcl", "CID_acl", deadline.Token,
+            Keys("ons-consumer", "consumer-secret"));
+        List<Outgoing> sent = Messages(6, seed: 7);
+        await ProduceAsync(cluster.NameServerAddress, "InteropAcl", sent, deadline.Token, Keys("ons-producer", "producer-secret"));
+
+        List<JsonElement> received = await ReceiveAsync(consumer, sent.Count, deadline.Token);
+
+        foreach (JsonElement r in received)
+        {
+            AssertSame(Match(sent, r), r, "InteropAcl");
+        }
+        await using NodeScript forger = NodeScript.Start("produce.js", Keys("ons-producer", "guessed-secret"), cluster.NameServerAddress, "InteropAcl", "PID_forger");
+        await forger.WriteStdinAndCloseAsync(ToJson(Messages(1, seed: 8)));
+        Assert.That(await forger.WaitForExitAsync(deadline.Token), Is.Not.Zero, "the send with a wrong secret fails");
+        // ali-ons's final error names only the attempts (it retries SYSTEM_ERROR silently); the broker logs why it refused.
+        Assert.That(logs.Entries.Select(e => e.Message), Has.Some.Contains("Check signature failed for accessKey=ons-producer"));
+    }
+
+    private static Dictionary<string, string> Keys(string accessKey, string secretKey) => new()
+    {
+        ["MQ_ACCESS_KEY"] = accessKey,
+        ["MQ_SECRET_KEY"] = secretKey,
+    };
 
     [Test]
     public async Task DotNetProducerToAliOnsConsumer_TagsKeysPropertiesAndBodyKept()

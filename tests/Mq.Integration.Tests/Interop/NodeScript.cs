@@ -129,7 +129,10 @@ internal sealed class NodeScript : IAsyncDisposable
         }
     }
 
-    public static NodeScript Start(string script, params string[] args)
+    public static NodeScript Start(string script, params string[] args) => Start(script, null, args);
+
+    /// <summary>Starts <paramref name="script"/> with extra environment variables (the ACL keys common.js reads).</summary>
+    public static NodeScript Start(string script, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -139,6 +142,10 @@ internal sealed class NodeScript : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(script);
         foreach (string arg in args)
         {
