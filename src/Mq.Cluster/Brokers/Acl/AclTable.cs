@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Mq.Protocol.Body;
 using Mq.Brokers.Topics;
@@ -42,6 +43,10 @@ internal static class AclPermission
 /// <summary>One account, compiled for checking requests.</summary>
 internal sealed class AclAccount
 {
+    private readonly IncrementalHash?[] _hmacs = new IncrementalHash?[Math.Min(Environment.ProcessorCount * 2, 16)];
+    private Dictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _permsBySpan;
+    private Dictionary<string, byte> _resourcePerms = null!;
+
     public required string AccessKey { get; init; }
 
     public required byte[] SecretKeyUtf8 { get; init; }
@@ -55,7 +60,46 @@ internal sealed class AclAccount
     public required byte DefaultGroupPerm { get; init; }
 
     /// <summary>Topic permissions by topic, group permissions by the group's retry topic (as 4.9 keys them).</summary>
-    public required Dictionary<string, byte> ResourcePerms { get; init; }
+    public required Dictionary<string, byte> ResourcePerms
+    {
+        get => _resourcePerms;
+        init
+        {
+            _resourcePerms = value;
+            _permsBySpan = value.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+    }
+
+    /// <summary>The explicit permission on <paramref name="resource"/> (a topic, or a group's retry topic).</summary>
+    public bool TryGetPerm(ReadOnlySpan<char> resource, out byte perm) => _permsBySpan.TryGetValue(resource, out perm);
+
+    /// <summary>
+    /// HMAC-SHA1 of <paramref name="content"/> under the secret key. Keyed hashes are pooled: keying one costs more
+    /// than hashing a request, and a hash resets to its keyed state after each use.
+    /// </summary>
+    public void Sign(ReadOnlySpan<byte> content, Span<byte> signature)
+    {
+        IncrementalHash? hmac = null;
+        int slot = 0;
+        for (; slot < _hmacs.Length; slot++)
+        {
+            if ((hmac = Interlocked.Exchange(ref _hmacs[slot], null)) is not null)
+            {
+                break;
+            }
+        }
+        hmac ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, SecretKeyUtf8);
+        hmac.AppendData(content);
+        hmac.GetHashAndReset(signature);
+        for (slot = 0; slot < _hmacs.Length; slot++)
+        {
+            if (Interlocked.CompareExchange(ref _hmacs[slot], hmac, null) is null)
+            {
+                return;
+            }
+        }
+        hmac.Dispose();
+    }
 }
 
 /// <summary>
@@ -64,15 +108,30 @@ internal sealed class AclAccount
 /// </summary>
 internal sealed class AclTable
 {
+    private readonly Dictionary<string, AclAccount>.AlternateLookup<ReadOnlySpan<char>> _accountsBySpan;
+
     private AclTable(List<RemoteAddressMatcher> globalWhiteList, Dictionary<string, AclAccount> accounts)
     {
         GlobalWhiteList = globalWhiteList;
         Accounts = accounts;
+        _accountsBySpan = accounts.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public List<RemoteAddressMatcher> GlobalWhiteList { get; }
 
     public Dictionary<string, AclAccount> Accounts { get; }
+
+    /// <summary>Finds the account of a request's UTF-8 AccessKey field without making a string of it.</summary>
+    public bool TryFindAccount(ReadOnlySpan<byte> accessKeyUtf8, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AclAccount? account)
+    {
+        Span<char> chars = stackalloc char[256];
+        if (accessKeyUtf8.Length > chars.Length)
+        {
+            return Accounts.TryGetValue(Encoding.UTF8.GetString(accessKeyUtf8), out account);
+        }
+        int length = Encoding.UTF8.GetChars(accessKeyUtf8, chars);
+        return _accountsBySpan.TryGetValue(chars[..length], out account);
+    }
 
     /// <summary>Compiles <paramref name="config"/>.</summary>
     /// <exception cref="FormatException">An account or address the broker cannot use, named.</exception>

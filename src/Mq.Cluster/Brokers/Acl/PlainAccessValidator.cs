@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using Mq.Brokers.Topics;
 using Mq.Protocol;
 using Mq.Protocol.Body;
@@ -40,7 +42,10 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
         return reason is null ? null : RefusalPrefix + reason;
     }
 
-    /// <summary>Null when <paramref name="request"/> from <paramref name="remote"/> is allowed; otherwise why not.</summary>
+    /// <summary>
+    /// Null when <paramref name="request"/> from <paramref name="remote"/> is allowed; otherwise why not. Allocates
+    /// nothing for an allowed request but a heartbeat (whose body is decoded): names are compared as spans.
+    /// </summary>
     internal static string? Check(AclTable table, EndPoint? remote, RemotingCommand request)
     {
         IPAddress? address = (remote as IPEndPoint)?.Address is { } a ? RemoteAddressMatcher.Normalize(a) : null;
@@ -55,14 +60,13 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
             }
         }
         ExtFields fields = request.ExtFields;
-        string? accessKey = fields.GetString("AccessKey"u8);
-        if (accessKey is null)
+        if (!fields.TryGetValue("AccessKey"u8, out ReadOnlySpan<byte> accessKeyUtf8))
         {
             return "No accessKey is configured";
         }
-        if (!table.Accounts.TryGetValue(accessKey, out AclAccount? account))
+        if (!table.TryFindAccount(accessKeyUtf8, out AclAccount? account))
         {
-            return $"No acl config for {accessKey}";
+            return $"No acl config for {Encoding.UTF8.GetString(accessKeyUtf8)}";
         }
         if (address is not null && account.WhiteRemoteAddress.Matches(address))
         {
@@ -70,45 +74,28 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
         }
         if (!SignatureMatches(request, account))
         {
-            return $"Check signature failed for accessKey={accessKey}";
+            return $"Check signature failed for accessKey={account.AccessKey}";
         }
-        var needed = new List<(string Resource, byte Perm)>(2);
-        try
+        if (IsTraceRecordSend(request))
         {
-            CollectResources(request, needed);
-        }
-        catch (Exception ex) when (ex is RemotingCommandException or Protocol.Json.JsonBodyException)
-        {
-            return ex.Message;
-        }
-        foreach ((string resource, byte perm) in needed)
-        {
-            if (resource == TopicValidator.TraceTopic && perm == AclPermission.Pub)
-            {
-                return null;
-            }
+            return null;
         }
         if (NeedsAdmin(request.Code) && !account.Admin)
         {
-            return $"Need admin permission for request code={request.Code}, but accessKey={accessKey} is not";
+            return $"Need admin permission for request code={request.Code}, but accessKey={account.AccessKey} is not";
         }
         if (account.Admin && account.ResourcePerms.Count == 0)
         {
             return null;
         }
-        foreach ((string resource, byte perm) in needed)
+        try
         {
-            bool isGroup = resource.StartsWith(TopicValidator.RetryGroupTopicPrefix, StringComparison.Ordinal);
-            byte owned = account.ResourcePerms.TryGetValue(resource, out byte explicitPerm)
-                ? explicitPerm
-                : isGroup ? account.DefaultGroupPerm : account.DefaultTopicPerm;
-            if (!AclPermission.Allows(owned, perm))
-            {
-                string printed = isGroup ? "group:" + resource[TopicValidator.RetryGroupTopicPrefix.Length..] : "topic:" + resource;
-                return $"No default permission for {printed}";
-            }
+            return CheckResources(request, account);
         }
-        return null;
+        catch (Exception ex) when (ex is RemotingCommandException or Protocol.Json.JsonBodyException)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>The commands 4.9 reserves for admin accounts, and (stricter) the ACL commands that change or reveal accounts.</summary>
@@ -124,84 +111,140 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
             return false;
         }
         Span<byte> expected = stackalloc byte[Base64SignatureLength];
-        AclRequestSigner.ComputeSignature(request, account.SecretKeyUtf8, expected[..AclRequestSigner.SignatureLength]);
+        byte[] content = AclRequestSigner.RentSignedContent(request, out int length);
+        try
+        {
+            account.Sign(content.AsSpan(0, length), expected[..AclRequestSigner.SignatureLength]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
         Base64.EncodeToUtf8InPlace(expected, AclRequestSigner.SignatureLength, out int written);
         return written == Base64SignatureLength && CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
-    /// <summary>4.9's <c>PlainAccessValidator.parse</c>: the topics (and groups, as retry topics) a request touches, with the permission it needs.</summary>
-    private static void CollectResources(RemotingCommand request, List<(string, byte)> needed)
+    /// <summary>4.9 skips the permission check of a send whose only resource is the trace topic (traced clients need no grant on it).</summary>
+    private static bool IsTraceRecordSend(RemotingCommand request)
+    {
+        ReadOnlySpan<byte> topicKey = request.Code switch
+        {
+            RequestCode.SendMessage => "topic"u8,
+            RequestCode.SendMessageV2 or RequestCode.SendBatchMessage => "b"u8,
+            _ => default,
+        };
+        return !topicKey.IsEmpty && request.ExtFields.TryGetValue(topicKey, out ReadOnlySpan<byte> topic) && topic.SequenceEqual(TraceTopicUtf8);
+    }
+
+    private static ReadOnlySpan<byte> TraceTopicUtf8 => "RMQ_SYS_TRACE_TOPIC"u8;
+
+    /// <summary>
+    /// 4.9's <c>PlainAccessValidator.parse</c> and <c>checkPerm</c> in one pass: each topic (or group, by its retry
+    /// topic) the request touches, against the permission it needs; the first one refused is the answer.
+    /// </summary>
+    private static string? CheckResources(RemotingCommand request, AclAccount account)
     {
         ExtFields fields = request.ExtFields;
         switch (request.Code)
         {
             case RequestCode.SendMessage:
-                AddSend(needed, fields.GetString("topic"u8), fields.GetString("group"u8));
-                break;
+                return CheckSend(account, fields, "topic"u8, "group"u8);
             case RequestCode.SendMessageV2:
             case RequestCode.SendBatchMessage:
-                AddSend(needed, fields.GetString("b"u8), fields.GetString("a"u8));
-                break;
+                return CheckSend(account, fields, "b"u8, "a"u8);
             case RequestCode.ConsumerSendMsgBack:
-                AddGroup(needed, fields.GetString("group"u8));
-                break;
+                return CheckGroup(account, fields, "group"u8);
             case RequestCode.PullMessage:
-                AddTopic(needed, fields.GetString("topic"u8), AclPermission.Sub);
-                AddGroup(needed, fields.GetString("consumerGroup"u8));
-                break;
+                return CheckTopic(account, fields, "topic"u8, AclPermission.Sub) ?? CheckGroup(account, fields, "consumerGroup"u8);
             case RequestCode.QueryMessage:
-                AddTopic(needed, fields.GetString("topic"u8), AclPermission.Sub);
-                break;
+                return CheckTopic(account, fields, "topic"u8, AclPermission.Sub);
             case RequestCode.HeartBeat:
                 foreach (ConsumerData consumer in HeartbeatData.Decode(request.Body.Span).ConsumerDataSet)
                 {
-                    AddGroup(needed, consumer.GroupName);
+                    if (Check(account, consumer.GroupName, isGroup: true, AclPermission.Sub) is { } refused)
+                    {
+                        return refused;
+                    }
                     foreach (SubscriptionData subscription in consumer.SubscriptionDataSet)
                     {
-                        AddTopic(needed, subscription.Topic, AclPermission.Sub);
+                        if (Check(account, subscription.Topic, isGroup: false, AclPermission.Sub) is { } refusedTopic)
+                        {
+                            return refusedTopic;
+                        }
                     }
                 }
-                break;
+                return null;
             case RequestCode.UnregisterClient:
-                AddGroup(needed, fields.GetString("consumerGroup"u8));
-                break;
+                return CheckGroup(account, fields, "consumerGroup"u8);
             case RequestCode.GetConsumerListByGroup:
-                AddGroup(needed, fields.GetRequiredString("consumerGroup"u8));
-                break;
+                fields.GetRequiredString("consumerGroup"u8);
+                return CheckGroup(account, fields, "consumerGroup"u8);
             case RequestCode.UpdateConsumerOffset:
-                AddGroup(needed, fields.GetRequiredString("consumerGroup"u8));
-                AddTopic(needed, fields.GetRequiredString("topic"u8), AclPermission.Sub);
-                break;
+                fields.GetRequiredString("consumerGroup"u8);
+                fields.GetRequiredString("topic"u8);
+                return CheckGroup(account, fields, "consumerGroup"u8) ?? CheckTopic(account, fields, "topic"u8, AclPermission.Sub);
+            default:
+                return null;
         }
     }
 
     // A send to a retry topic is a consumer's send-back: it needs SUB on the sending group (4.9 reads the group from
     // a field SEND_MESSAGE does not have, so a V1 send-back is checked by signature only, as there).
-    private static void AddSend(List<(string, byte)> needed, string? topic, string? group)
+    private static string? CheckSend(AclAccount account, ExtFields fields, ReadOnlySpan<byte> topicKey, ReadOnlySpan<byte> groupKey)
     {
-        if (topic is not null && topic.StartsWith(TopicValidator.RetryGroupTopicPrefix, StringComparison.Ordinal))
+        if (!fields.TryGetValue(topicKey, out ReadOnlySpan<byte> topic))
         {
-            AddGroup(needed, group);
+            return null;
         }
-        else
-        {
-            AddTopic(needed, topic, AclPermission.Pub);
-        }
+        return topic.StartsWith(RetryPrefixUtf8) ? CheckGroup(account, fields, groupKey) : Check(account, topic, isGroup: false, AclPermission.Pub);
     }
 
-    private static void AddTopic(List<(string, byte)> needed, string? topic, byte perm)
+    private static ReadOnlySpan<byte> RetryPrefixUtf8 => "%RETRY%"u8;
+
+    private static string? CheckTopic(AclAccount account, ExtFields fields, ReadOnlySpan<byte> key, byte perm) =>
+        fields.TryGetValue(key, out ReadOnlySpan<byte> topic) ? Check(account, topic, isGroup: false, perm) : null;
+
+    private static string? CheckGroup(AclAccount account, ExtFields fields, ReadOnlySpan<byte> key) =>
+        fields.TryGetValue(key, out ReadOnlySpan<byte> group) ? Check(account, group, isGroup: true, AclPermission.Sub) : null;
+
+    private static string? Check(AclAccount account, string name, bool isGroup, byte perm)
     {
-        if (topic is not null)
-        {
-            needed.Add((topic, perm));
-        }
+        byte[] utf8 = Encoding.UTF8.GetBytes(name);
+        return Check(account, utf8, isGroup, perm);
     }
 
-    private static void AddGroup(List<(string, byte)> needed, string? group)
+    /// <summary>
+    /// The account's permission on a topic, or on a group (keyed by its retry topic), else its default for that
+    /// kind; null when it allows <paramref name="perm"/>.
+    /// </summary>
+    private static string? Check(AclAccount account, ReadOnlySpan<byte> nameUtf8, bool isGroup, byte perm)
     {
-        if (group is not null)
+        int prefix = isGroup ? TopicValidator.RetryGroupTopicPrefix.Length : 0;
+        int maxChars = prefix + nameUtf8.Length;
+        char[]? rented = maxChars <= 512 ? null : ArrayPool<char>.Shared.Rent(maxChars);
+        Span<char> resource = rented ?? stackalloc char[512];
+        try
         {
-            needed.Add((TopicValidator.RetryGroupTopicPrefix + group, AclPermission.Sub));
+            if (isGroup)
+            {
+                TopicValidator.RetryGroupTopicPrefix.CopyTo(resource);
+            }
+            int length = prefix + Encoding.UTF8.GetChars(nameUtf8, resource[prefix..]);
+            byte owned = account.TryGetPerm(resource[..length], out byte explicitPerm)
+                ? explicitPerm
+                : isGroup ? account.DefaultGroupPerm : account.DefaultTopicPerm;
+            if (AclPermission.Allows(owned, perm))
+            {
+                return null;
+            }
+            return $"No default permission for {(isGroup ? "group:" : "topic:")}{resource[prefix..length]}";
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 }

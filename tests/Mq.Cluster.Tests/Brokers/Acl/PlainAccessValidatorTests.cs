@@ -207,4 +207,37 @@ public sealed class PlainAccessValidatorTests
                 Throws.InstanceOf<FormatException>().With.Message.Contains("no-permission-given"));
         });
     }
+
+    [Test]
+    public void Concurrent_checks_share_the_accounts_pooled_keyed_hashes_without_mixing_them_up()
+    {
+        AclTable table = Table();
+        int refused = 0;
+        int wronglyAdmitted = 0;
+        Parallel.For(0, 2000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            (string key, string secret) = (i % 3) switch
+            {
+                0 => ("producer1", "producer-secret"),
+                1 => ("consumer1", "consumer-secret"),
+                _ => ("producer1", "consumer-secret"),
+            };
+            RemotingCommand request = Request(RequestCode.PullMessage, ("consumerGroup", "CG"), ("topic", "audit"), ("queueOffset", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            string? result = Check(table, Signed(request, key, secret));
+            bool forged = i % 3 == 2;
+            if (forged && result is null)
+            {
+                Interlocked.Increment(ref wronglyAdmitted);
+            }
+            else if (!forged && result is not null && !result.StartsWith("No default permission", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref refused);
+            }
+        });
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused, Is.Zero, "a correctly signed request failed its signature check");
+            Assert.That(wronglyAdmitted, Is.Zero, "a request signed with another account's secret passed");
+        });
+    }
 }
