@@ -11,7 +11,8 @@ namespace Mq.Benchmarks.Client;
 /// memory diagnoser's "Allocated" column is the producer's own cost (plus the <see cref="Message"/> object
 /// the benchmark creates per send). Target: well under 1 KB. With <see cref="Traced"/> the producer also records
 /// RocketMQ message traces, so the figure includes the trace records and the background trace sends (to the same
-/// fake broker) that carry them: the price of <see cref="ClientOptions.EnableMessageTrace"/>.
+/// fake broker) that carry them: the price of <see cref="ClientOptions.EnableMessageTrace"/>. With <see cref="Signed"/>
+/// every request carries an ACL signature: the price of <see cref="ClientOptions.AccessKey"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class ProducerAllocationBenchmarks
@@ -28,13 +29,19 @@ public class ProducerAllocationBenchmarks
     [Params(false, true)]
     public bool Traced { get; set; }
 
+    /// <summary>Whether requests are signed for an ACL broker (AccessKey/SecretKey; the fake broker does not check them).</summary>
+    [Params(false, true)]
+    public bool Signed { get; set; }
+
     /// <summary>Starts a NameServer (start-up only), the fake broker and a producer whose route points at it.</summary>
     [GlobalSetup]
     public async Task SetupAsync()
     {
         _nameServer = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
         _broker = new FakeSendBroker();
-        _producer = new Producer(new ProducerOptions { NameServerAddresses = [_nameServer.Address], ProducerGroup = "PG_BENCH_ALLOC", EnableMessageTrace = Traced });
+        _producer = new Producer(new ProducerOptions { NameServerAddresses = [_nameServer.Address], ProducerGroup = "PG_BENCH_ALLOC", EnableMessageTrace = Traced,
+            AccessKey = Signed ? "bench-account" : null, SecretKey = Signed ? "bench-secret-key" : null,
+        });
         await _producer.StartAsync();
         var route = new TopicRouteData();
         route.QueueDatas.Add(new QueueData { BrokerName = "fake", ReadQueueNums = 4, WriteQueueNums = 4, Perm = 6 });

@@ -19,6 +19,9 @@ internal static class AclRequestSigner
     /// <summary>Bytes of an HMAC-SHA1 signature before Base64.</summary>
     public const int SignatureLength = 20;
 
+    /// <summary>Bytes of the Base64 signature the <c>Signature</c> field carries.</summary>
+    public const int Base64SignatureLength = 28;
+
     /// <summary>Adds AccessKey, SecurityToken (when given) and Signature to <paramref name="request"/>'s fields.</summary>
     public static void Sign(RemotingCommand request, string accessKey, ReadOnlySpan<byte> secretKeyUtf8, string? securityToken)
     {
@@ -29,9 +32,10 @@ internal static class AclRequestSigner
             fields.Add("SecurityToken"u8, securityToken);
         }
         fields.Remove("Signature"u8);
-        Span<byte> signature = stackalloc byte[SignatureLength];
-        ComputeSignature(request, secretKeyUtf8, signature);
-        fields.Add("Signature"u8, Convert.ToBase64String(signature));
+        Span<byte> signature = stackalloc byte[Base64SignatureLength];
+        ComputeSignature(request, secretKeyUtf8, signature[..SignatureLength]);
+        System.Buffers.Text.Base64.EncodeToUtf8InPlace(signature, SignatureLength, out int written);
+        fields.Add("Signature"u8, signature[..written]);
     }
 
     /// <summary>

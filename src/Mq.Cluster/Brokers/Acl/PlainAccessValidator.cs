@@ -24,7 +24,6 @@ namespace Mq.Brokers.Acl;
 internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
 {
     private const string RefusalPrefix = "org.apache.rocketmq.acl.common.AclException: ";
-    private const int Base64SignatureLength = 28;
 
     private volatile AclTable _table = table;
 
@@ -106,11 +105,11 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
 
     private static bool SignatureMatches(RemotingCommand request, AclAccount account)
     {
-        if (!request.ExtFields.TryGetValue("Signature"u8, out ReadOnlySpan<byte> given) || given.Length != Base64SignatureLength)
+        if (!request.ExtFields.TryGetValue("Signature"u8, out ReadOnlySpan<byte> given) || given.Length != AclRequestSigner.Base64SignatureLength)
         {
             return false;
         }
-        Span<byte> expected = stackalloc byte[Base64SignatureLength];
+        Span<byte> expected = stackalloc byte[AclRequestSigner.Base64SignatureLength];
         byte[] content = AclRequestSigner.RentSignedContent(request, out int length);
         try
         {
@@ -121,7 +120,7 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
             ArrayPool<byte>.Shared.Return(content);
         }
         Base64.EncodeToUtf8InPlace(expected, AclRequestSigner.SignatureLength, out int written);
-        return written == Base64SignatureLength && CryptographicOperations.FixedTimeEquals(expected, given);
+        return written == AclRequestSigner.Base64SignatureLength && CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
     /// <summary>4.9 skips the permission check of a send whose only resource is the trace topic (traced clients need no grant on it).</summary>
