@@ -204,7 +204,8 @@ public sealed class MqCluster : IAsyncDisposable
                 Order = order,
             };
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateTopic, header);
-            SignAsAdmin(node, request);
+            // On a broker with ACL the fixture's admin requests go out signed by the broker's first admin account.
+            node.Acl?.TrySignAsAdmin(request);
             RemotingCommand response = await _admin.InvokeAsync(node.Address, request, null, cancellationToken).ConfigureAwait(false);
             if (response.Code != ResponseCode.Success)
             {
@@ -213,15 +214,6 @@ public sealed class MqCluster : IAsyncDisposable
             running.Add(broker);
         }
         await WaitForRouteAsync(topic, running, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>On a broker with ACL, the fixture's admin requests go out signed by the first admin account it has.</summary>
-    private static void SignAsAdmin(Broker node, RemotingCommand request)
-    {
-        if (node.Acl?.Snapshot().PlainAccessConfigs.Find(static a => a.Admin) is { } admin)
-        {
-            AclRequestSigner.Sign(request, admin.AccessKey, System.Text.Encoding.UTF8.GetBytes(admin.SecretKey), null);
-        }
     }
 
     private async Task WaitForRouteAsync(string topic, List<MqClusterBroker> brokers, CancellationToken cancellationToken)

@@ -189,6 +189,29 @@ public sealed class AclTests
         }), Throws.InstanceOf<FormatException>().With.Message.Contains("10.1.300.*"));
     }
 
+    [Test]
+    public async Task A_slave_sharing_the_masters_accounts_copies_its_metadata_through_the_acl()
+    {
+        await using Mq.Testing.MqCluster cluster = await Mq.Testing.MqCluster.StartAsync(c =>
+        {
+            c.SlavesPerGroup = 1;
+            c.ConfigureBroker = o =>
+            {
+                o.AclEnable = true;
+                o.Acl = Accounts();
+            };
+        });
+        await cluster.CreateTopicAsync("AclReplicated", 2);
+        Broker slave = cluster.Slave("broker-a").Node!;
+
+        // A pass skips while no master is known yet or another pass runs: wait for one that copies the topic.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await slave.SlaveSynchronize!.SyncAllAsync(CancellationToken.None);
+            return slave.Topics.Find("AclReplicated") is not null;
+        }, TimeSpan.FromSeconds(30));
+    }
+
     private static BrokerTestClient Signed(Broker broker, string accessKey, string secretKey)
     {
         var client = new BrokerTestClient(broker.Address);

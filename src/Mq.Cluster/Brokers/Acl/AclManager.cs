@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Mq.Protocol;
 using Mq.Protocol.Body;
 
 namespace Mq.Brokers.Acl;
@@ -77,6 +78,26 @@ internal sealed class AclManager
         {
             return _config.Clone();
         }
+    }
+
+    /// <summary>
+    /// Signs a request this broker sends with its first admin account (false when it has none): how a slave with
+    /// ACL reads its master's metadata, and how the test fixture creates topics. 4.9 brokers do not sign their own
+    /// requests, so their slaves must be on the master's white list; a slave sharing the master's accounts need not.
+    /// </summary>
+    public bool TrySignAsAdmin(RemotingCommand request)
+    {
+        PlainAccessConfig? admin;
+        lock (_gate)
+        {
+            admin = _config.PlainAccessConfigs.Find(static a => a.Admin);
+        }
+        if (admin is null)
+        {
+            return false;
+        }
+        AclRequestSigner.Sign(request, admin.AccessKey, System.Text.Encoding.UTF8.GetBytes(admin.SecretKey), null);
+        return true;
     }
 
     /// <summary>Reloads the file when it changed on disk since it was last read or written (the periodic watch).</summary>

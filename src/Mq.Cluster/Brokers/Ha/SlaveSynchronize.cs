@@ -22,7 +22,11 @@ internal sealed class SlaveSynchronize
     public SlaveSynchronize(Broker broker)
     {
         _broker = broker;
-        _client = new RemotingClient(broker.Options.Transport, null, broker.LoggerFactory);
+        _client = new RemotingClient(broker.Options.Transport, null, broker.LoggerFactory)
+        {
+            // A slave with ACL signs as its own admin account, so a master sharing its accounts answers it.
+            BeforeRequest = request => broker.Acl?.TrySignAsAdmin(request),
+        };
         broker.OnStopping(_client.DisposeAsync);
     }
 
