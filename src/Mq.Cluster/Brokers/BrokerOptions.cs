@@ -202,8 +202,8 @@ public sealed partial class BrokerOptions
     /// Check every request against the ACL accounts (<c>aclEnable</c>; RocketMQ 4.9's plain ACL): clients sign with
     /// an access key and secret key (<c>ClientOptions.AccessKey</c>/<c>SecretKey</c>, Java's <c>AclClientRPCHook</c>),
     /// and may only use the topics and groups their account grants. The accounts come from <see cref="AclFilePath"/>
-    /// when it is set, otherwise from <see cref="Acl"/>. Default false. A slave's metadata copy does not sign: put
-    /// slaves on the master's global white list, as with RocketMQ.
+    /// when it is set, otherwise from <see cref="Acl"/>. Default false. A slave with ACL signs its metadata copy as
+    /// its first admin account, so give slaves the master's accounts (or, as with RocketMQ, white-list them).
     /// </summary>
     public bool AclEnable { get; set; }
 
