@@ -10,7 +10,7 @@ public sealed class CodeTableTests
     {
         var values = typeof(RequestCode).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (int)f.GetRawConstantValue()!).ToList();
         Assert.That(values, Is.Unique);
-        Assert.That(values, Has.Count.EqualTo(95));
+        Assert.That(values, Has.Count.EqualTo(96));
         Assert.Multiple(() =>
         {
             Assert.That(RequestCode.SendMessage, Is.EqualTo(10));
@@ -24,6 +24,7 @@ public sealed class CodeTableTests
             Assert.That(RequestCode.SendBatchMessage, Is.EqualTo(320));
             Assert.That(RequestCode.QueryDataVersion, Is.EqualTo(322));
             Assert.That(RequestCode.DeleteExpiredCommitlog, Is.EqualTo(329));
+            Assert.That(RequestCode.GetBrokerClusterAclConfig, Is.EqualTo(54));
         });
     }
 
