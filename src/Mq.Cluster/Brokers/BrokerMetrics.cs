@@ -54,6 +54,11 @@ internal sealed class BrokerMetrics : IDisposable
             "Commit log bytes not yet in the consume queues and index");
         _meter.CreateObservableGauge("mq.broker.pull.held", () => broker.PullHolds.Count, "{request}", "Long-polling pull requests waiting for messages");
         _meter.CreateObservableGauge("mq.broker.sends.in_flight", () => broker.InFlightSends, "{request}", "Send requests being processed (flow control bound: MaxInFlightSends)");
+        if (broker.Acl is { } acl)
+        {
+            _meter.CreateObservableCounter("mq.broker.acl.refused", () => acl.Validator.Refusals, "{request}",
+                "Requests the ACL check refused (no or unknown access key, bad signature, missing permission)");
+        }
         _meter.CreateObservableGauge("mq.broker.writes.refused", () => WriteRefusedMeasurement(store.WriteRefusal), "{state}",
             "1 while the store refuses writes (tagged with the reason: disk full, slave role, failed flush, shutting down), else 0");
     }

@@ -75,8 +75,24 @@ public sealed class AclTests
         await Eventually.HoldsAsync(() => Task.FromResult(!received.IsEmpty));
         await consumer.DisposeAsync();
 
+        long refusedMetric = -1;
+        using (var listener = new System.Diagnostics.Metrics.MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "mq.broker.acl.refused" && instrument.Meter.Tags!.Any(t => t.Key == "mq.broker.address" && Equals(t.Value, broker.Address)))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => refusedMetric = value);
+            listener.Start();
+            listener.RecordObservableInstruments();
+        }
+
         Assert.Multiple(() =>
         {
+            Assert.That(refusedMetric, Is.GreaterThanOrEqualTo(2), "the denied and the forged sends are counted");
             Assert.That(sent.Status, Is.EqualTo(SendStatus.SendOk));
             Assert.That(received, Is.EqualTo(new[] { "allowed" }), "the forged send stored nothing");
             Assert.That(denied!.ResponseCode, Is.EqualTo(ResponseCode.SystemError));

@@ -34,11 +34,21 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
         set => _table = value;
     }
 
+    private long _refusals;
+
+    /// <summary>Requests refused so far (the <c>mq.broker.acl.refused</c> counter).</summary>
+    public long Refusals => Interlocked.Read(ref _refusals);
+
     /// <inheritdoc />
     public string? Refuse(RemotingConnection connection, RemotingCommand request)
     {
         string? reason = Check(_table, connection.RemoteEndPoint, request);
-        return reason is null ? null : RefusalPrefix + reason;
+        if (reason is null)
+        {
+            return null;
+        }
+        Interlocked.Increment(ref _refusals);
+        return RefusalPrefix + reason;
     }
 
     /// <summary>
