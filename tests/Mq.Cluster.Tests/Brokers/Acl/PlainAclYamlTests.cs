@@ -109,4 +109,75 @@ public sealed class PlainAclYamlTests
     {
         Assert.That(() => PlainAclYaml.Parse(text, out _), Throws.InstanceOf<FormatException>().With.Message.Contains(expected));
     }
+
+    // Quoted keys, quoted block items and escapes, which the distributed file does not have (also for the mutations below).
+    private const string Quoted = """
+        "globalWhiteRemoteAddresses":
+          - '10.0.0.1'
+          - "10.0.0.2"
+        accounts:
+          - 'accessKey': "quoted\"key"
+            secretKey: 'it''s: secret'
+            "admin": true
+        """;
+
+    [Test]
+    public void Quoted_keys_and_items_read_as_their_text()
+    {
+        AclConfig config = PlainAclYaml.Parse(Quoted, out _);
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.GlobalWhiteAddrs, Is.EqualTo(new[] { "10.0.0.1", "10.0.0.2" }));
+            Assert.That(config.PlainAccessConfigs[0].AccessKey, Is.EqualTo("quoted\"key"));
+            Assert.That(config.PlainAccessConfigs[0].SecretKey, Is.EqualTo("it's: secret"));
+            Assert.That(config.PlainAccessConfigs[0].Admin, Is.True);
+        });
+    }
+
+    [Test]
+    public void Mangled_files_read_or_fail_with_a_format_error_never_anything_else()
+    {
+        // Seeded mutations of a real file (bytes dropped, duplicated, swapped for YAML's special characters):
+        // whatever the broker is given, it either reads it or says where it is wrong.
+        const string specials = " :-#'\"[]{},\t\n|>&*!";
+        var random = new Random(20261207);
+        int read = 0;
+        int refused = 0;
+        for (int round = 0; round < 3000; round++)
+        {
+            var text = new System.Text.StringBuilder(round % 2 == 0 ? Distributed : Quoted);
+            for (int edit = random.Next(1, 6); edit > 0; edit--)
+            {
+                int at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0: text.Remove(at, Math.Min(random.Next(1, 8), text.Length - at)); break;
+                    case 1: text.Insert(at, specials[random.Next(specials.Length)]); break;
+                    default: text[at] = specials[random.Next(specials.Length)]; break;
+                }
+            }
+            try
+            {
+                AclConfig config = PlainAclYaml.Parse(text.ToString(), out _);
+                try
+                {
+                    AclTable.Compile(config);
+                }
+                catch (FormatException)
+                {
+                    // Read, but not usable as accounts: the broker refuses it the same way.
+                }
+                read++;
+            }
+            catch (FormatException)
+            {
+                refused++;
+            }
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.Positive, "some mutations leave a readable file");
+            Assert.That(refused, Is.Positive, "some mutations are refused");
+        });
+    }
 }

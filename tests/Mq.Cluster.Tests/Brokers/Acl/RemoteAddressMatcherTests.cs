@@ -47,4 +47,30 @@ public sealed class RemoteAddressMatcherTests
     {
         Assert.That(() => RemoteAddressMatcher.Parse(entry), Throws.InstanceOf<FormatException>().With.Message.Contains(entry));
     }
+
+    [Test]
+    public void Random_entries_parse_or_fail_with_a_format_error_never_anything_else()
+    {
+        const string alphabet = "0123456789.*-{},:abcdef ";
+        var random = new Random(7);
+        int parsed = 0;
+        for (int round = 0; round < 5000; round++)
+        {
+            var entry = new char[random.Next(1, 24)];
+            for (int i = 0; i < entry.Length; i++)
+            {
+                entry[i] = alphabet[random.Next(alphabet.Length)];
+            }
+            try
+            {
+                RemoteAddressMatcher.Parse(new string(entry)).Matches(IPAddress.Loopback);
+                parsed++;
+            }
+            catch (FormatException)
+            {
+                // Refused with the entry named: the broker does not start with it.
+            }
+        }
+        Assert.That(parsed, Is.Positive);
+    }
 }
