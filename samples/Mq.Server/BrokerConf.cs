@@ -84,6 +84,9 @@ internal static class BrokerConf
                 case "traceTopicEnable": options.TraceTopicEnable = Bool(key, value); break;
                 case "msgTraceTopicName": options.MsgTraceTopicName = value; break;
                 case "aclEnable": options.AclEnable = Bool(key, value); break;
+                case "timerWheelEnable": options.TimerWheelEnable = Bool(key, value); break;
+                case "timerMaxDelaySec": options.TimerMaxDelaySec = Long(key, value); break;
+                case "timerPrecisionMs": options.TimerPrecisionMs = Int(key, value); break;
                 case "transactionCheckMax": options.TransactionCheckMax = Int(key, value); break;
                 case "transactionTimeOut": options.TransactionTimeOut = TimeSpan.FromMilliseconds(Long(key, value)); break;
                 case "transactionCheckInterval": options.TransactionCheckInterval = TimeSpan.FromMilliseconds(Long(key, value)); break;

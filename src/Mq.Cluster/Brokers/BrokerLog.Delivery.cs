@@ -28,4 +28,13 @@ internal static partial class BrokerLog
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "Sending CHECK_TRANSACTION_STATE to {Remote} failed")]
     public static partial void TransactionCheckSendFailed(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Delivering timer messages failed; retrying")]
+    public static partial void TimerDeliveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Error, Message = "Timer message at timer-queue offset {Offset} skipped: {Reason}")]
+    public static partial void TimerMessageDiscarded(ILogger logger, long offset, string reason);
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Re-putting the timer message at timer-queue offset {Offset} to {Topic} was refused ({Status}); retrying")]
+    public static partial void TimerRedeliveryRefused(ILogger logger, string topic, long offset, string status);
 }

@@ -73,6 +73,9 @@ public sealed partial class BrokerOptions
         Add("traceTopicEnable", TraceTopicEnable);
         Add("msgTraceTopicName", MsgTraceTopicName);
         Add("aclEnable", AclEnable);
+        Add("timerWheelEnable", TimerWheelEnable);
+        Add("timerMaxDelaySec", TimerMaxDelaySec);
+        Add("timerPrecisionMs", TimerPrecisionMs);
         Add("transactionTimeOut", TransactionTimeOut);
         Add("transactionCheckInterval", TransactionCheckInterval);
         Add("transactionCheckMax", TransactionCheckMax);

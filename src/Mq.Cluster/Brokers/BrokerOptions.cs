@@ -199,6 +199,19 @@ public sealed partial class BrokerOptions
     public string MsgTraceTopicName { get; set; } = "RMQ_SYS_TRACE_TOPIC";
 
     /// <summary>
+    /// Honour RocketMQ 5 timer messages (<c>timerWheelEnable</c>): a message with <c>TIMER_DELIVER_MS</c>,
+    /// <c>TIMER_DELAY_SEC</c> or <c>TIMER_DELAY_MS</c> waits in <c>rmq_sys_wheel_timer</c> until its time. Off, such a
+    /// message is refused (MESSAGE_ILLEGAL), as a 5.x broker with the wheel off refuses it. Default true.
+    /// </summary>
+    public bool TimerWheelEnable { get; set; } = true;
+
+    /// <summary>Longest delay a timer message may ask for, in seconds (<c>timerMaxDelaySec</c>). Default 3 days.</summary>
+    public long TimerMaxDelaySec { get; set; } = 3 * 24 * 3600;
+
+    /// <summary>Granularity of timer delivery times in ms (<c>timerPrecisionMs</c>; 5.x rounds them down to it). Default 1000.</summary>
+    public int TimerPrecisionMs { get; set; } = 1000;
+
+    /// <summary>
     /// Check every request against the ACL accounts (<c>aclEnable</c>; RocketMQ 4.9's plain ACL): clients sign with
     /// an access key and secret key (<c>ClientOptions.AccessKey</c>/<c>SecretKey</c>, Java's <c>AclClientRPCHook</c>),
     /// and may only use the topics and groups their account grants. The accounts come from <see cref="AclFilePath"/>
@@ -276,6 +289,10 @@ public sealed partial class BrokerOptions
         if (AclEnable && AclFilePath is not null && (Acl.PlainAccessConfigs.Count > 0 || Acl.GlobalWhiteAddrs.Count > 0))
         {
             errors.Add("Configure ACL either in AclFilePath or in Acl, not both.");
+        }
+        if (TimerMaxDelaySec < 1 || TimerPrecisionMs is < 1 or > 60_000)
+        {
+            errors.Add($"TimerMaxDelaySec must be positive and TimerPrecisionMs 1-60000 (were {TimerMaxDelaySec} and {TimerPrecisionMs}).");
         }
         if (BrokerId < 0)
         {

@@ -35,6 +35,20 @@ public static class MessageConst
     public const string CorrectionFlag = "CORRECTION_FLAG";
     /// <summary>Legacy MQ2 flag.</summary>
     public const string Mq2Flag = "MQ2_FLAG";
+    /// <summary>Absolute delivery time of a timer message, epoch ms (RocketMQ 5 <c>TIMER_DELIVER_MS</c>).</summary>
+    public const string TimerDeliverMs = "TIMER_DELIVER_MS";
+    /// <summary>Delivery delay of a timer message in seconds (RocketMQ 5 <c>TIMER_DELAY_SEC</c>).</summary>
+    public const string TimerDelaySec = "TIMER_DELAY_SEC";
+    /// <summary>Delivery delay of a timer message in milliseconds (RocketMQ 5 <c>TIMER_DELAY_MS</c>).</summary>
+    public const string TimerDelayMs = "TIMER_DELAY_MS";
+    /// <summary>The delivery time the broker settled on, at its timer precision (RocketMQ 5 <c>TIMER_OUT_MS</c>).</summary>
+    public const string TimerOutMs = "TIMER_OUT_MS";
+    /// <summary>When the broker took a timer message out of its timer queue (RocketMQ 5 <c>TIMER_ENQUEUE_MS</c>).</summary>
+    public const string TimerEnqueueMs = "TIMER_ENQUEUE_MS";
+    /// <summary>When the broker delivered a timer message to its topic (RocketMQ 5 <c>TIMER_DEQUEUE_MS</c>).</summary>
+    public const string TimerDequeueMs = "TIMER_DEQUEUE_MS";
+    /// <summary>Unique key of a timer message to cancel (RocketMQ 5 <c>TIMER_DEL_UNIQKEY</c>).</summary>
+    public const string TimerDeleteUniqueKey = "TIMER_DEL_UNIQKEY";
     /// <summary>Retry count set by a consumer.</summary>
     public const string ReconsumeTime = "RECONSUME_TIME";
     /// <summary>Region id.</summary>

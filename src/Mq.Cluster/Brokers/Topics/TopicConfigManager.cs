@@ -239,6 +239,11 @@ internal sealed class TopicConfigManager
         {
             Add(options.MsgTraceTopicName, 1, ReadWrite);
         }
+        if (options.TimerWheelEnable)
+        {
+            // RocketMQ 5 creates the timer topic with one queue when the wheel is on.
+            Add(TopicValidator.TimerTopic, 1, ReadWrite);
+        }
 
         void Add(string topic, int queues, int perm) =>
             _topics[topic] = new TopicConfig { TopicName = topic, ReadQueueNums = queues, WriteQueueNums = queues, Perm = perm };

@@ -16,6 +16,8 @@ internal static class TopicValidator
     public const string TransOpHalfTopic = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
     public const string TransCheckMaxTimeTopic = "TRANS_CHECK_MAX_TIME_TOPIC";
     public const string TraceTopic = "RMQ_SYS_TRACE_TOPIC";
+    /// <summary>Where timer messages wait for their delivery time (RocketMQ 5 <c>TimerMessageStore.TIMER_TOPIC</c>).</summary>
+    public const string TimerTopic = "rmq_sys_wheel_timer";
     public const string ReplyTopicPostfix = "REPLY_TOPIC";
     public const string RetryGroupTopicPrefix = "%RETRY%";
     public const string DlqGroupTopicPrefix = "%DLQ%";
@@ -25,14 +27,14 @@ internal static class TopicValidator
 
     /// <summary>Topics a producer may not send to (<c>TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET</c>).</summary>
     public static bool IsNotAllowedSendTopic(string topic) => topic is ScheduleTopic or TransHalfTopic or TransOpHalfTopic
-        or TransCheckMaxTimeTopic or SelfTestTopic or OffsetMovedEvent;
+        or TransCheckMaxTimeTopic or SelfTestTopic or OffsetMovedEvent or TimerTopic;
 
     /// <summary>Topics that admin commands may not create, update or delete (<c>TopicValidator.isSystemTopic</c> subset).</summary>
     public static bool IsSystemTopic(string topic) => Array.IndexOf(SystemTopics, topic) >= 0;
 
     /// <summary>RocketMQ 4.9's <c>SYSTEM_TOPIC_SET</c> as it starts (a broker adds its cluster and broker names, and its trace topic).</summary>
     public static readonly string[] SystemTopics = [AutoCreateTopicKey, ScheduleTopic, BenchmarkTopic, TransHalfTopic, TraceTopic, TransOpHalfTopic,
-        TransCheckMaxTimeTopic, SelfTestTopic, OffsetMovedEvent];
+        TransCheckMaxTimeTopic, SelfTestTopic, OffsetMovedEvent, TimerTopic];
 
     /// <summary>Whether every character is one of <c>%|a-zA-Z0-9_-</c> and the length is 1-127.</summary>
     public static bool IsValidName(string? topic)

@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Mq.Brokers.Topics;
+using Mq.Messages;
+using Mq.Storage;
+using Mq.Storage.Abstractions;
+
+namespace Mq.Brokers.Schedule;
+
+/// <summary>
+/// Delivers the timer messages <see cref="TimerPutHook"/> parked in <c>rmq_sys_wheel_timer</c> (what RocketMQ 5's
+/// <c>TimerMessageStore</c> does with its timing wheel): the timer queue is read as it grows, each message's
+/// TIMER_OUT_MS goes into a heap ordered by delivery time, and a due message is re-put to REAL_TOPIC / REAL_QID with
+/// TIMER_ENQUEUE_MS and TIMER_DEQUEUE_MS set. Delivery times need not follow queue order, so progress is not one
+/// offset: <c>config/timerProgress.json</c> keeps how far the queue was read and the ranges of offsets still
+/// pending, written periodically and at stop. A clean restart delivers nothing twice; after a crash, messages
+/// delivered since the last write are delivered again (at least once, as RocketMQ). Pending messages are held in
+/// memory as (offset, time) pairs, about 60 B each.
+/// </summary>
+internal sealed class TimerMessageService : IMessageArrivalListener
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Broker _broker;
+    private readonly string _path;
+    private readonly Lock _gate = new();
+    private readonly PriorityQueue<long, (long Due, long Offset)> _heap = new();
+    private readonly SortedSet<long> _pending = [];
+    private readonly Storage.Threading.AsyncSignal _arrival = new();
+    private long _scanned;
+    private Task? _loop;
+    private IDisposable? _listener;
+
+    public TimerMessageService(Broker broker)
+    {
+        _broker = broker;
+        _path = Path.Combine(broker.Options.StorePathRootDir, "config", "timerProgress.json");
+    }
+
+    /// <summary>Timer messages waiting for their time.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Reads the progress file: where the queue was read to, and the offsets below that still pending.</summary>
+    public void Load()
+    {
+        Progress? progress = ConfigFile.Read(_path, static bytes => JsonSerializer.Deserialize<Progress>(bytes) ?? new Progress());
+        if (progress is null)
+        {
+            return;
+        }
+        _scanned = progress.Scanned;
+        foreach (long[] range in progress.Pending ?? [])
+        {
+            if (range is [long start, long end])
+            {
+                for (long offset = start; offset < end; offset++)
+                {
+                    _pending.Add(offset);
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts delivering (masters only, as delay levels).</summary>
+    public void Start(CancellationToken stopping)
+    {
+        if (_broker.Options.BrokerRole == BrokerRole.Slave)
+        {
+            return;
+        }
+        _listener = _broker.Store.AddArrivalListener(this);
+        _loop = Task.Run(() => RunAsync(stopping), CancellationToken.None);
+    }
+
+    public async Task StopAsync()
+    {
+        _arrival.Set();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        _listener?.Dispose();
+    }
+
+    /// <summary>Writes <c>config/timerProgress.json</c> atomically.</summary>
+    public void Persist()
+    {
+        Progress progress;
+        lock (_gate)
+        {
+            var ranges = new List<long[]>();
+            long start = -1;
+            long end = -1;
+            foreach (long offset in _pending)
+            {
+                if (offset != end)
+                {
+                    if (start >= 0)
+                    {
+                        ranges.Add([start, end]);
+                    }
+                    start = offset;
+                }
+                end = offset + 1;
+            }
+            if (start >= 0)
+            {
+                ranges.Add([start, end]);
+            }
+            progress = new Progress { Scanned = _scanned, Pending = ranges };
+        }
+        ConfigFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(progress));
+    }
+
+    void IMessageArrivalListener.OnMessageArrived(string topic, int queueId, long logicalOffset, long tagsCode, long storeTimestamp)
+    {
+        if (topic == TopicValidator.TimerTopic)
+        {
+            _arrival.Set();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            // Pending offsets from the file are read back first: their delivery times are in the messages.
+            long[] reload;
+            lock (_gate)
+            {
+                reload = [.. _pending];
+            }
+            foreach (long offset in reload)
+            {
+                ReadIntoHeap(offset, 1);
+            }
+        }
+        catch (Exception ex)
+        {
+            BrokerLog.TimerDeliveryFailed(_broker.Logger, ex);
+        }
+        while (!stopping.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                ReadNew();
+                wait = await DeliverDueAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                BrokerLog.TimerDeliveryFailed(_broker.Logger, ex);
+                wait = RetryDelay;
+            }
+            try
+            {
+                if (wait == Timeout.InfiniteTimeSpan)
+                {
+                    await _arrival.WaitAsync().ConfigureAwait(false);
+                }
+                else if (wait > TimeSpan.Zero)
+                {
+                    // A new message may be due before the head of the heap: an arrival ends the wait early.
+                    using var early = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    Task arrived = _arrival.WaitAsync().AsTask();
+                    Task timeUp = Task.Delay(wait, _broker.Time, early.Token);
+                    await Task.WhenAny(arrived, timeUp).ConfigureAwait(false);
+                    await early.CancelAsync().ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Adds every message the timer queue gained since the last read to the heap.</summary>
+    private void ReadNew()
+    {
+        while (true)
+        {
+            long from = Volatile.Read(ref _scanned);
+            long next = ReadIntoHeap(from, int.MaxValue);
+            if (next == from)
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                _scanned = next;
+            }
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> messages from <paramref name="from"/> into the heap; returns the next offset to read.</summary>
+    private long ReadIntoHeap(long from, int limit)
+    {
+        using GetMessagesResult result = _broker.Store.GetMessages(TopicValidator.TimerTopic, 0, from, Math.Min(limit, 32), 1024 * 1024);
+        if (result.Status is GetMessageStatus.OffsetTooSmall or GetMessageStatus.OffsetOverflowBadly or GetMessageStatus.OffsetFoundNull
+            && result.NextBeginOffset > from)
+        {
+            // Retention removed the queue's head (or the progress is stale): resume where it has messages.
+            lock (_gate)
+            {
+                _pending.RemoveWhere(o => o < result.NextBeginOffset);
+            }
+            return limit == 1 ? from : result.NextBeginOffset;
+        }
+        if (result.Status != GetMessageStatus.Found)
+        {
+            return from;
+        }
+        lock (_gate)
+        {
+            for (int i = 0; i < result.MessageCount; i++)
+            {
+                long offset = result.QueueOffsets[i];
+                long due = DueTime(result.Messages[i].Span);
+                _pending.Add(offset);
+                _heap.Enqueue(offset, (due, offset));
+            }
+        }
+        return result.NextBeginOffset;
+    }
+
+    private static long DueTime(ReadOnlySpan<byte> record)
+    {
+        DecodedMessage stored = MessageDecoder.Decode(record);
+        // A record without a readable time (it cannot come from the put hook) is delivered at once.
+        return stored.Properties.TryGetValue(MessageConst.TimerOutMs, out string? text)
+            && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long due) ? due : 0;
+    }
+
+    /// <summary>Delivers every due message; returns how long until the next one is due (infinite: none pending).</summary>
+    private async Task<TimeSpan> DeliverDueAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            long offset;
+            long due;
+            lock (_gate)
+            {
+                if (!_heap.TryPeek(out offset, out (long Due, long Offset) key))
+                {
+                    return Timeout.InfiniteTimeSpan;
+                }
+                due = key.Due;
+            }
+            long now = _broker.Time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (due > now)
+            {
+                return TimeSpan.FromMilliseconds(due - now);
+            }
+            if (!await DeliverAsync(offset, stopping).ConfigureAwait(false))
+            {
+                return RetryDelay;
+            }
+            lock (_gate)
+            {
+                _heap.Dequeue();
+                _pending.Remove(offset);
+            }
+        }
+        return TimeSpan.Zero;
+    }
+
+    /// <summary>Re-puts the timer message at <paramref name="offset"/> to its real topic; false when the store refused it (retried).</summary>
+    private async Task<bool> DeliverAsync(long offset, CancellationToken stopping)
+    {
+        DecodedMessage stored;
+        using (GetMessagesResult result = _broker.Store.GetMessages(TopicValidator.TimerTopic, 0, offset, 1, 4 * 1024 * 1024))
+        {
+            if (result.Status != GetMessageStatus.Found || result.QueueOffsets[0] != offset)
+            {
+                // Gone (retention removed it): nothing left to deliver.
+                BrokerLog.TimerMessageDiscarded(_broker.Logger, offset, "no longer in the timer queue");
+                return true;
+            }
+            stored = MessageDecoder.Decode(result.Messages[0].Span);
+        }
+        Dictionary<string, string> properties = StoredMessageCopy.Properties(stored);
+        if (!properties.Remove(MessageConst.RealTopic, out string? topic)
+            || !properties.Remove(MessageConst.RealQueueId, out string? queueText)
+            || !int.TryParse(queueText, NumberStyles.None, CultureInfo.InvariantCulture, out int queueId))
+        {
+            BrokerLog.TimerMessageDiscarded(_broker.Logger, offset, "it has no REAL_TOPIC/REAL_QID");
+            return true;
+        }
+        string now = _broker.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        properties[MessageConst.TimerEnqueueMs] = stored.StoreTimestamp.ToString(CultureInfo.InvariantCulture);
+        properties[MessageConst.TimerDequeueMs] = now;
+        properties[MessageConst.WaitStoreMsgOk] = "false";
+        MessageToStore message = StoredMessageCopy.Create(stored, properties, topic, queueId, _broker.StoreHost);
+        AppendResult appended = await _broker.PutMessageAsync(message, out int refused, out _, stopping).ConfigureAwait(false);
+        if (refused != 0 || !appended.IsStored)
+        {
+            BrokerLog.TimerRedeliveryRefused(_broker.Logger, topic, offset, appended.Status.ToString());
+            return false;
+        }
+        return true;
+    }
+
+    private sealed class Progress
+    {
+        public long Scanned { get; set; }
+
+        public List<long[]>? Pending { get; set; }
+    }
+}
