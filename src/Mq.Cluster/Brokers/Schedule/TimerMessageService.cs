@@ -149,6 +149,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         {
             BrokerLog.TimerDeliveryFailed(_broker.Logger, ex);
         }
+        Task? arrival = null;
         while (!stopping.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -166,26 +167,26 @@ internal sealed class TimerMessageService : IMessageArrivalListener
                 BrokerLog.TimerDeliveryFailed(_broker.Logger, ex);
                 wait = RetryDelay;
             }
-            try
+            if (wait == TimeSpan.Zero)
             {
-                if (wait == Timeout.InfiniteTimeSpan)
-                {
-                    await _arrival.WaitAsync().ConfigureAwait(false);
-                }
-                else if (wait > TimeSpan.Zero)
-                {
-                    // A new message may be due before the head of the heap: an arrival ends the wait early.
-                    using var early = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    Task arrived = _arrival.WaitAsync().AsTask();
-                    Task timeUp = Task.Delay(wait, _broker.Time, early.Token);
-                    await Task.WhenAny(arrived, timeUp).ConfigureAwait(false);
-                    await early.CancelAsync().ConfigureAwait(false);
-                }
+                continue;
             }
-            catch (OperationCanceledException)
+            // The signal has one waiter: a wait the timer ended stays pending and is reused by the next one.
+            arrival ??= _arrival.WaitAsync().AsTask();
+            if (wait == Timeout.InfiniteTimeSpan)
             {
-                return;
+                await arrival.ConfigureAwait(false);
+                arrival = null;
+                continue;
             }
+            // A new message may be due before the head of the heap: an arrival ends the wait early.
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task timeUp = Task.Delay(wait, _broker.Time, timer.Token);
+            if (await Task.WhenAny(arrival, timeUp).ConfigureAwait(false) == arrival)
+            {
+                arrival = null;
+            }
+            await timer.CancelAsync().ConfigureAwait(false);
         }
     }
 
