@@ -144,6 +144,16 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             {
                 ReadIntoHeap(offset, 1);
             }
+            lock (_gate)
+            {
+                // A pending offset no longer in the queue (cut off by recovery after a crash) has nothing to deliver.
+                var reloaded = new HashSet<long>();
+                foreach ((long offset, _) in _heap.UnorderedItems)
+                {
+                    reloaded.Add(offset);
+                }
+                _pending.RemoveWhere(o => o < _scanned && !reloaded.Contains(o));
+            }
         }
         catch (Exception ex)
         {
@@ -196,21 +206,21 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         while (true)
         {
             long from = Volatile.Read(ref _scanned);
-            long next = ReadIntoHeap(from, int.MaxValue);
-            if (next == from)
+            if (ReadIntoHeap(from, int.MaxValue) == from)
             {
                 return;
-            }
-            lock (_gate)
-            {
-                _scanned = next;
             }
         }
     }
 
-    /// <summary>Reads up to <paramref name="limit"/> messages from <paramref name="from"/> into the heap; returns the next offset to read.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="limit"/> messages from <paramref name="from"/> into the heap; returns the next offset
+    /// to read. A read of new messages (any limit but 1, which re-reads a pending one at start) moves the read position
+    /// under the same lock as it adds them, so a progress write never records them both as pending and as unread.
+    /// </summary>
     private long ReadIntoHeap(long from, int limit)
     {
+        bool advances = limit != 1;
         using GetMessagesResult result = _broker.Store.GetMessages(TopicValidator.TimerTopic, 0, from, Math.Min(limit, 32), 1024 * 1024);
         if (result.Status is GetMessageStatus.OffsetTooSmall or GetMessageStatus.OffsetOverflowBadly or GetMessageStatus.OffsetFoundNull
             && result.NextBeginOffset > from)
@@ -219,8 +229,12 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             lock (_gate)
             {
                 _pending.RemoveWhere(o => o < result.NextBeginOffset);
+                if (advances)
+                {
+                    _scanned = result.NextBeginOffset;
+                }
             }
-            return limit == 1 ? from : result.NextBeginOffset;
+            return advances ? result.NextBeginOffset : from;
         }
         if (result.Status != GetMessageStatus.Found)
         {
@@ -234,6 +248,10 @@ internal sealed class TimerMessageService : IMessageArrivalListener
                 long due = DueTime(result.Messages[i].Span);
                 _pending.Add(offset);
                 _heap.Enqueue(offset, (due, offset));
+            }
+            if (advances)
+            {
+                _scanned = result.NextBeginOffset;
             }
         }
         return result.NextBeginOffset;
