@@ -52,6 +52,8 @@ internal sealed class BrokerMetrics : IDisposable
             "Commit log bytes between the oldest kept and the newest record");
         _meter.CreateObservableGauge("mq.broker.dispatch.behind", () => Math.Max(0, store.CommitLogMaxOffset - store.DispatchedOffset), "By",
             "Commit log bytes not yet in the consume queues and index");
+        _meter.CreateObservableGauge("mq.broker.timer.pending", () => broker.Timers.PendingCount, "{message}",
+            "Timer messages (TIMER_DELIVER_MS and friends) waiting for their delivery time");
         _meter.CreateObservableGauge("mq.broker.pull.held", () => broker.PullHolds.Count, "{request}", "Long-polling pull requests waiting for messages");
         _meter.CreateObservableGauge("mq.broker.sends.in_flight", () => broker.InFlightSends, "{request}", "Send requests being processed (flow control bound: MaxInFlightSends)");
         if (broker.Acl is { } acl)

@@ -58,7 +58,12 @@ public sealed class BrokerMetricsTests
         {
             Assert.That(elsewhere.Code, Is.EqualTo(ResponseCode.Success));
         }
+        using (RemotingCommand timed = await client.SendAsync("Timed", [1], BrokerTestClient.Properties(("TIMER_DELAY_SEC", "3600"))))
+        {
+            Assert.That(timed.Code, Is.EqualTo(ResponseCode.Success));
+        }
         await broker.Store.WaitForDispatchAsync(broker.Store.CommitLogMaxOffset);
+        await Mq.TestKit.Eventually.HoldsAsync(() => Task.FromResult(broker.Timers.PendingCount == 1));
         using (RemotingCommand pull = await client.PullAsync("G1", "Metered", 0, 0))
         {
             Assert.That(BrokerTestClient.DecodeAll(pull.Body.Span), Has.Count.EqualTo(3));
@@ -72,7 +77,8 @@ public sealed class BrokerMetricsTests
             Assert.That(sums.GetValueOrDefault("mq.broker.messages.delivered|Metered|G1"), Is.EqualTo(3));
             Assert.That(sums.GetValueOrDefault("mq.broker.sends.failed|" + ResponseCode.MessageIllegal), Is.EqualTo(1));
             Assert.That(sums.Keys.Count(k => k.StartsWith("mq.broker.sends.failed", StringComparison.Ordinal)), Is.EqualTo(1), "successful sends are not failures");
-            Assert.That(durations, Has.Count.EqualTo(5), "every answered send is timed, failed ones too");
+            Assert.That(durations, Has.Count.EqualTo(6), "every answered send is timed, failed ones too");
+            Assert.That(sums.GetValueOrDefault("mq.broker.timer.pending"), Is.EqualTo(1));
             Assert.That(durations, Has.All.GreaterThanOrEqualTo(0));
             Assert.That(sums.GetValueOrDefault("mq.broker.commitlog.size"), Is.EqualTo(broker.Store.CommitLogMaxOffset - broker.Store.CommitLogMinOffset).And.GreaterThan(0));
             Assert.That(sums.GetValueOrDefault("mq.broker.dispatch.behind"), Is.Zero);
