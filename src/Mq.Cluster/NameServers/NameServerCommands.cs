@@ -164,6 +164,23 @@ public sealed class NameServerCommands
     /// <summary>GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206): body TopicList.</summary>
     public NameServerReply GetAllTopicList() => new(NameServerReply.Success, null, _routes.GetAllTopics().Encode());
 
+    /// <summary>GET_SYSTEM_TOPIC_LIST_FROM_NS (304): cluster and broker names, and one broker's address.</summary>
+    public NameServerReply GetSystemTopicList() => new(NameServerReply.Success, null, _routes.GetSystemTopics().Encode());
+
+    /// <summary>GET_UNIT_TOPIC_LIST (311): topics with the unit flag (TopicSysFlag bit 0).</summary>
+    public NameServerReply GetUnitTopicList() => new(NameServerReply.Success, null, _routes.GetTopicsBySysFlag(static f => (f & UnitFlag) != 0).Encode());
+
+    /// <summary>GET_HAS_UNIT_SUB_TOPIC_LIST (312): topics with the unit-subscription flag (bit 1).</summary>
+    public NameServerReply GetHasUnitSubTopicList() =>
+        new(NameServerReply.Success, null, _routes.GetTopicsBySysFlag(static f => (f & UnitSubFlag) != 0).Encode());
+
+    /// <summary>GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST (313): topics with the unit-subscription flag but not the unit flag.</summary>
+    public NameServerReply GetHasUnitSubUnunitTopicList() =>
+        new(NameServerReply.Success, null, _routes.GetTopicsBySysFlag(static f => (f & UnitFlag) == 0 && (f & UnitSubFlag) != 0).Encode());
+
+    private const int UnitFlag = 1;
+    private const int UnitSubFlag = 1 << 1;
+
     /// <summary>GET_TOPICS_BY_CLUSTER (224): body TopicList of the cluster's topics.</summary>
     public NameServerReply GetTopicsByCluster(string? cluster)
     {

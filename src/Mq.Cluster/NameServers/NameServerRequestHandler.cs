@@ -22,7 +22,8 @@ internal sealed class NameServerRequestHandler : IRequestHandler
         RequestCode.DeleteTopicInNamesrv, RequestCode.QueryDataVersion, RequestCode.PutKVConfig,
         RequestCode.GetKVConfig, RequestCode.DeleteKVConfig, RequestCode.GetKVListByNamespace,
         RequestCode.WipeWritePermOfBroker, RequestCode.AddWritePermOfBroker, RequestCode.GetNamesrvConfig,
-        RequestCode.UpdateNamesrvConfig,
+        RequestCode.UpdateNamesrvConfig, RequestCode.GetSystemTopicListFromNs, RequestCode.GetUnitTopicList,
+        RequestCode.GetHasUnitSubTopicList, RequestCode.GetHasUnitSubUnunitTopicList,
     ];
 
     private readonly NameServerCommands _commands;
@@ -112,6 +113,14 @@ internal sealed class NameServerRequestHandler : IRequestHandler
                 return _commands.GetBrokerClusterInfo();
             case RequestCode.GetAllTopicListFromNameserver:
                 return _commands.GetAllTopicList();
+            case RequestCode.GetSystemTopicListFromNs:
+                return _commands.GetSystemTopicList();
+            case RequestCode.GetUnitTopicList:
+                return _commands.GetUnitTopicList();
+            case RequestCode.GetHasUnitSubTopicList:
+                return _commands.GetHasUnitSubTopicList();
+            case RequestCode.GetHasUnitSubUnunitTopicList:
+                return _commands.GetHasUnitSubUnunitTopicList();
             case RequestCode.GetTopicsByCluster:
                 return _commands.GetTopicsByCluster(request.DecodeHeader<GetTopicsByClusterRequestHeader>().Cluster);
             case RequestCode.DeleteTopicInNamesrv:

@@ -70,6 +70,58 @@ public sealed partial class RouteRegistry
         }
     }
 
+    /// <summary>
+    /// GET_SYSTEM_TOPIC_LIST_FROM_NS (Java <c>RouteInfoManager.getSystemTopicList</c>): every cluster name and broker
+    /// name (each a topic a broker creates for itself), with the address of one registered broker, so a tool can ask
+    /// that broker for its own system topics.
+    /// </summary>
+    public TopicList GetSystemTopics()
+    {
+        lock (_lock)
+        {
+            var list = new TopicList();
+            foreach (KeyValuePair<string, HashSet<string>> e in _clusterAddrTable)
+            {
+                list.Topics.Add(e.Key);
+                list.Topics.UnionWith(e.Value);
+            }
+            foreach (BrokerData broker in _brokerAddrTable.Values)
+            {
+                foreach (string address in broker.BrokerAddrs.Values)
+                {
+                    list.BrokerAddr = address;
+                    return list;
+                }
+            }
+            return list;
+        }
+    }
+
+    /// <summary>
+    /// GET_UNIT_TOPIC_LIST / GET_HAS_UNIT_SUB_TOPIC_LIST / GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST (Java
+    /// <c>topicQueueTableIter</c>): topics whose (first) queue data's topicSysFlag passes <paramref name="pick"/>.
+    /// </summary>
+    public TopicList GetTopicsBySysFlag(Func<int, bool> pick)
+    {
+        lock (_lock)
+        {
+            var list = new TopicList();
+            foreach (KeyValuePair<string, Dictionary<string, QueueData>> e in _topicQueueTable)
+            {
+                foreach (QueueData queueData in e.Value.Values)
+                {
+                    if (pick(queueData.TopicSysFlag))
+                    {
+                        list.Topics.Add(e.Key);
+                    }
+                    // As 4.9: one broker's queue data decides.
+                    break;
+                }
+            }
+            return list;
+        }
+    }
+
     /// <summary>GET_TOPICS_BY_CLUSTER: topics with queue data on a broker name of <paramref name="clusterName"/>.</summary>
     public TopicList GetTopicsByCluster(string clusterName)
     {

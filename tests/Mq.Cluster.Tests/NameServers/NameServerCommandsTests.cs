@@ -49,6 +49,26 @@ public sealed class NameServerCommandsTests
     }
 
     [Test]
+    public void SystemAndUnitTopicListsComeFromTheRegistrations()
+    {
+        var wrapper = RouteRegistryTests.Topics(1, ("Plain", 1), ("Unit", 1), ("UnitSub", 1), ("Both", 1));
+        wrapper.TopicConfigTable["Unit"].TopicSysFlag = 1;
+        wrapper.TopicConfigTable["UnitSub"].TopicSysFlag = 2;
+        wrapper.TopicConfigTable["Both"].TopicSysFlag = 3;
+        Register("broker-a", "10.0.0.1:10911", 0, new RegisterBrokerBody { TopicConfigSerializeWrapper = wrapper }.Encode());
+
+        TopicList system = TopicList.Decode(_commands.GetSystemTopicList().Body);
+        Assert.Multiple(() =>
+        {
+            Assert.That(system.Topics, Is.EquivalentTo(new[] { "DefaultCluster", "broker-a" }));
+            Assert.That(system.BrokerAddr, Is.EqualTo("10.0.0.1:10911"));
+            Assert.That(TopicList.Decode(_commands.GetUnitTopicList().Body).Topics, Is.EquivalentTo(new[] { "Unit", "Both" }));
+            Assert.That(TopicList.Decode(_commands.GetHasUnitSubTopicList().Body).Topics, Is.EquivalentTo(new[] { "UnitSub", "Both" }));
+            Assert.That(TopicList.Decode(_commands.GetHasUnitSubUnunitTopicList().Body).Topics, Is.EquivalentTo(new[] { "UnitSub" }));
+        });
+    }
+
+    [Test]
     public void UnknownTopicIsTopicNotExist()
     {
         NameServerReply reply = _commands.GetRouteInfoByTopic("Nope", JavaVersion, false);

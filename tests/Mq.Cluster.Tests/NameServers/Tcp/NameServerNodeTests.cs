@@ -33,9 +33,14 @@ public sealed class NameServerNodeTests
         using RemotingCommand registered = await client.InvokeAsync(ns.Address, register).WaitAsync(Patience);
         using RemotingCommand route = await client.InvokeAsync(ns.Address,
             RemotingCommand.CreateRequest(RequestCode.GetRouteInfoByTopic, new GetRouteInfoRequestHeader { Topic = "TopicA" })).WaitAsync(Patience);
+        using RemotingCommand system = await client.InvokeAsync(ns.Address, RemotingCommand.CreateRequest(RequestCode.GetSystemTopicListFromNs)).WaitAsync(Patience);
+        using RemotingCommand unit = await client.InvokeAsync(ns.Address, RemotingCommand.CreateRequest(RequestCode.GetUnitTopicList)).WaitAsync(Patience);
 
         Assert.Multiple(() =>
         {
+            Assert.That(TopicList.Decode(system.Body.Span).Topics, Is.EquivalentTo(new[] { "DefaultCluster", "broker-a" }), "mqadmin / the dashboard mark these as system topics");
+            Assert.That(unit.Code, Is.EqualTo(ResponseCode.Success));
+            Assert.That(TopicList.Decode(unit.Body.Span).Topics, Is.Empty);
             Assert.That(ns.Address, Is.EqualTo("127.0.0.1:9876"));
             Assert.That(registered.Code, Is.EqualTo(ResponseCode.Success));
             Assert.That(route.Code, Is.EqualTo(ResponseCode.Success));
