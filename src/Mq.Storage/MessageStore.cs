@@ -73,6 +73,12 @@ public sealed partial class MessageStore : ICommitLogWriter, ICommitLogReader, I
     /// <summary>Used fraction (0..1) of the store's volume at the last disk check; NaN before the first.</summary>
     public double DiskUsedRatio => _retention.LastUsedRatio;
 
+    /// <summary>
+    /// Makes the next retention passes delete expired commit-log segments (older than <see cref="StoreOptions.FileReservedTime"/>)
+    /// without waiting for a <see cref="StoreOptions.DeleteWhen"/> hour (RocketMQ <c>executeDeleteFilesManually</c>).
+    /// </summary>
+    public void DeleteExpiredFilesManually() => _retention.DeleteExpiredManually();
+
     /// <summary>How long the append in progress has held the commit log's write lock, in ms (0 when none; GET_BROKER_RUNTIME_INFO's pageCacheLockTimeMills).</summary>
     public long PageCacheLockTimeMills => _commitLog.LockHeldMs;
 

@@ -131,6 +131,24 @@ public sealed class RetentionTests
     }
 
     [Test]
+    public async Task AManualDeleteRemovesExpiredSegmentsOutsideTheConfiguredHourButNotYoungOnes()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var disk = new FixedDiskProbe();
+        await using var harness = Create(SegmentDeviceKind.File, time, disk, TimeSpan.FromMinutes(30));
+        var store = await harness.OpenAsync();
+        await FillSegmentsAsync(store, 3, harness.Options.MappedFileSizeCommitLog);
+        int before = LiveSegments(harness, store);
+
+        store.DeleteExpiredFilesManually();
+        time.Advance(TimeSpan.FromMinutes(30)); // 00:30: a pass, but nothing is 72 h old
+        Assert.That(LiveSegments(harness, store), Is.EqualTo(before), "a manual delete never removes young segments");
+
+        time.Advance(TimeSpan.FromHours(72)); // 00:30 three days later: expired, hours from the 04:00 delete hour
+        await WaitForLiveSegmentsAsync(harness, store, 1);
+    }
+
+    [Test]
     public async Task DeletesExpiredSegmentsAtTheConfiguredHour([Values] SegmentDeviceKind kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));

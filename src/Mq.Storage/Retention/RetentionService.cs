@@ -21,8 +21,10 @@ internal sealed class RetentionService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool[] _deleteHours;
+    private const int ManualDeletePasses = 20;
     private ITimer? _timer;
     private int _running;
+    private int _manualPasses;
 
     public RetentionService(MessageStore store, StoreOptions options, IDiskSpaceProbe disk, TimeProvider time, ILogger logger)
     {
@@ -71,6 +73,12 @@ internal sealed class RetentionService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets the next 20 passes delete expired segments whatever the hour (RocketMQ <c>executeDeleteFilesManually</c>,
+    /// the admin command DELETE_EXPIRED_COMMITLOG).
+    /// </summary>
+    public void DeleteExpiredManually() => Volatile.Write(ref _manualPasses, ManualDeletePasses);
+
     /// <summary>One retention pass; returns the number of commit-log segments deleted.</summary>
     internal int RunOnce()
     {
@@ -79,9 +87,14 @@ internal sealed class RetentionService : IAsyncDisposable
         bool timeUp = _deleteHours[TimeZoneInfo.ConvertTime(now, _time.LocalTimeZone).Hour];
         bool spaceToDelete = ratio * 100 > _options.DiskMaxUsedSpaceRatio;
         bool force = ratio > _options.DiskSpaceCleanForciblyRatio;
+        bool manual = Volatile.Read(ref _manualPasses) > 0;
+        if (manual)
+        {
+            Interlocked.Decrement(ref _manualPasses);
+        }
         int deleted = 0;
         var commitLog = _store.CommitLog;
-        if (timeUp || spaceToDelete)
+        if (timeUp || spaceToDelete || manual)
         {
             long expiredBefore = now.ToUnixTimeMilliseconds() - (_options.FileReservedTime * 3_600_000L);
             deleted = commitLog.DeleteSegments(s => s.LastStoreTimestamp > 0 && s.LastStoreTimestamp <= expiredBefore, _options.DeleteFilesBatchMax, "expired");

@@ -91,6 +91,29 @@ public sealed class AdminMaintenanceTests
     }
 
     [Test]
+    public async Task All_producer_info_lists_every_producer_channel_by_group_and_a_manual_commit_log_delete_is_accepted()
+    {
+        using (RemotingCommand beat = await _client.HeartbeatAsync(null, [], producerGroup: "PG_LISTED"))
+        {
+            Assert.That(beat.Code, Is.EqualTo(ResponseCode.Success));
+        }
+
+        using RemotingCommand producers = await _client.InvokeAsync(RequestCode.GetAllProducerInfo);
+        using RemotingCommand delete = await _client.InvokeAsync(RequestCode.DeleteExpiredCommitlog);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(producers.Code, Is.EqualTo(ResponseCode.Success));
+            ProducerInfo listed = ProducerTableInfo.Decode(producers.Body.Span).Data["PG_LISTED"].Single();
+            Assert.That(listed.ClientId, Is.EqualTo(_client.ClientId));
+            Assert.That(listed.RemoteIP, Does.StartWith("/127.0.0.1:"), "Java prints the channel address with a leading slash");
+            Assert.That(listed.Language, Is.EqualTo("DOTNET"), "the test client speaks as .NET");
+            Assert.That(listed.LastUpdateTimestamp, Is.Positive);
+            Assert.That(delete.Code, Is.EqualTo(ResponseCode.Success));
+        });
+    }
+
+    [Test]
     public async Task Clean_unused_topic_deletes_consume_queues_no_topic_config_owns_and_keeps_the_rest()
     {
         await SendAsync("Orphaned", 2);

@@ -99,4 +99,7 @@ internal sealed class ProducerManager(Broker broker)
     /// <summary>Every channel of a group (GET_PRODUCER_CONNECTION_LIST).</summary>
     public IReadOnlyCollection<ClientChannelInfo> Channels(string group) =>
         _groups.TryGetValue(group, out ConcurrentDictionary<RemotingConnection, ClientChannelInfo>? channels) ? [.. channels.Values] : [];
+
+    /// <summary>The producer groups with at least one channel.</summary>
+    public ICollection<string> Groups => _groups.Keys;
 }

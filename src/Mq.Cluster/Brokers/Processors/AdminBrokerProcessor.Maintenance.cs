@@ -78,6 +78,17 @@ internal sealed partial class AdminBrokerProcessor
     }
 
     /// <summary>
+    /// DELETE_EXPIRED_COMMITLOG (4.9.x <c>executeDeleteFilesManually</c>, <c>mqadmin deleteExpiredCommitLog</c>): the next
+    /// retention passes delete expired commit-log segments (older than fileReservedTime) without waiting for the
+    /// deleteWhen hour.
+    /// </summary>
+    private RemotingCommand DeleteExpiredCommitLog(RemotingCommand request)
+    {
+        broker.Store.DeleteExpiredFilesManually();
+        return RemotingCommand.CreateResponse(request, ResponseCode.Success);
+    }
+
+    /// <summary>
     /// CLEAN_EXPIRED_CONSUMEQUEUE (mqadmin cleanExpiredCQ): deletes consume queues every message of which retention
     /// already removed from the commit log, except the delay queues (their progress lives in delayOffset.json).
     /// </summary>

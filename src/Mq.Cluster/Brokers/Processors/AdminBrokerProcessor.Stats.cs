@@ -69,6 +69,33 @@ internal sealed partial class AdminBrokerProcessor
             : WithBody(request, body);
     }
 
+    /// <summary>GET_ALL_PRODUCER_INFO (4.9.x <c>ProducerManager.getProducerTable</c>): every producer channel by group.</summary>
+    private RemotingCommand AllProducers(RemotingCommand request)
+    {
+        var body = new ProducerTableInfo();
+        foreach (string group in broker.Producers.Groups)
+        {
+            var producers = new List<ProducerInfo>();
+            foreach (ClientChannelInfo channel in broker.Producers.Channels(group))
+            {
+                producers.Add(new ProducerInfo
+                {
+                    ClientId = channel.ClientId,
+                    // Java prints the channel's InetSocketAddress: "/ip:port".
+                    RemoteIP = "/" + channel.Connection.RemoteAddress,
+                    Language = Encoding.ASCII.GetString(LanguageCodeNames.Utf8(channel.Language)),
+                    Version = channel.Version,
+                    LastUpdateTimestamp = channel.LastUpdateMillis,
+                });
+            }
+            if (producers.Count > 0)
+            {
+                body.Data[group] = producers;
+            }
+        }
+        return WithBody(request, body);
+    }
+
     /// <summary>
     /// GET_BROKER_CONFIG: the settings with RocketMQ names as <c>key=value</c> lines (Java's properties2String), and a
     /// config data version in the <c>version</c> header field. Options cannot change while the broker runs, so the

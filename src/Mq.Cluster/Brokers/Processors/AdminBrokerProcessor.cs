@@ -26,7 +26,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
             RequestCode.ConsumeMessageDirectly, RequestCode.InvokeBrokerToGetConsumerStatus, RequestCode.ViewBrokerStatsData,
             RequestCode.GetBrokerConsumeStats, RequestCode.UpdateBrokerConfig, RequestCode.QueryConsumeTimeSpan,
             RequestCode.GetSystemTopicListFromBroker, RequestCode.CleanUnusedTopic, RequestCode.CloneGroupOffset, RequestCode.QueryCorrectionOffset,
-            RequestCode.CleanExpiredConsumeQueue, RequestCode.QueryConsumeQueue, RequestCode.ResumeCheckHalfMessage])
+            RequestCode.CleanExpiredConsumeQueue, RequestCode.QueryConsumeQueue, RequestCode.ResumeCheckHalfMessage,
+            RequestCode.GetAllProducerInfo, RequestCode.DeleteExpiredCommitlog])
         {
             server.RegisterHandler(code, this);
         }
@@ -66,6 +67,8 @@ internal sealed partial class AdminBrokerProcessor(Broker broker) : IBrokerProce
                     RequestCode.GetConsumeStats => ConsumeStats(request),
                     RequestCode.GetConsumerConnectionList => ConsumerConnections(request),
                     RequestCode.GetProducerConnectionList => ProducerConnections(request),
+                    RequestCode.GetAllProducerInfo => AllProducers(request),
+                    RequestCode.DeleteExpiredCommitlog => DeleteExpiredCommitLog(request),
                     RequestCode.GetBrokerConfig => BrokerConfig(request),
                     RequestCode.ViewBrokerStatsData => ViewStatsData(request),
                     RequestCode.GetBrokerConsumeStats => BrokerConsumeStats(request),
