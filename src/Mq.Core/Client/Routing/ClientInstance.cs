@@ -210,6 +210,27 @@ internal sealed partial class ClientInstance : IAsyncDisposable
 
     public async Task<TopicRouteData?> QueryRouteAsync(string topic, CancellationToken cancellationToken)
     {
+        (RemotingCommand answer, string address) = await InvokeNameServerAsync(
+            () => RemotingCommand.CreateRequest(RequestCode.GetRouteInfoByTopic, new GetRouteInfoRequestHeader { Topic = topic }),
+            "GET_ROUTEINFO_BY_TOPIC " + topic, cancellationToken).ConfigureAwait(false);
+        using RemotingCommand response = answer;
+        if (response.Code == ResponseCode.TopicNotExist)
+        {
+            return null;
+        }
+        if (response.Code != ResponseCode.Success)
+        {
+            throw ClientErrors.FromResponse(response, address, "GET_ROUTEINFO_BY_TOPIC " + topic);
+        }
+        return TopicRouteData.Decode(response.Body.Span);
+    }
+
+    /// <summary>
+    /// Sends a request (a fresh one per attempt) to the NameServer in use, failing over to the next when one does not
+    /// answer; returns the first answer whatever its code (the caller disposes it) and the NameServer that gave it.
+    /// </summary>
+    public async Task<(RemotingCommand Response, string Address)> InvokeNameServerAsync(Func<RemotingCommand> request, string operation, CancellationToken cancellationToken)
+    {
         Exception? last = null;
         int start = Volatile.Read(ref _nameServerIndex);
         for (int i = 0; i < _nameServers.Length; i++)
@@ -218,20 +239,10 @@ internal sealed partial class ClientInstance : IAsyncDisposable
             string address = _nameServers[index];
             try
             {
-                var header = new GetRouteInfoRequestHeader { Topic = topic };
-                using RemotingCommand response = await Remoting.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.GetRouteInfoByTopic, header),
-                    Options.ClientApiTimeout, cancellationToken).ConfigureAwait(false);
+                RemotingCommand response = await Remoting.InvokeAsync(address, request(), Options.ClientApiTimeout, cancellationToken).ConfigureAwait(false);
                 // A NameServer that answered is the one to keep using (Java sticks to the chosen namesrv channel).
                 Volatile.Write(ref _nameServerIndex, index);
-                if (response.Code == ResponseCode.TopicNotExist)
-                {
-                    return null;
-                }
-                if (response.Code != ResponseCode.Success)
-                {
-                    throw ClientErrors.FromResponse(response, address, "GET_ROUTEINFO_BY_TOPIC " + topic);
-                }
-                return TopicRouteData.Decode(response.Body.Span);
+                return (response, address);
             }
             catch (RemotingException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -239,8 +250,11 @@ internal sealed partial class ClientInstance : IAsyncDisposable
                 Logger.NameServerFailed(ex, address);
             }
         }
-        throw ClientErrors.NameServersUnavailable("GET_ROUTEINFO_BY_TOPIC " + topic, last);
+        throw ClientErrors.NameServersUnavailable(operation, last);
     }
+
+    /// <summary>Every configured NameServer address.</summary>
+    public IReadOnlyList<string> NameServers => _nameServers;
 
     /// <summary>Sends a request and returns the response (the caller disposes it); remoting faults become <see cref="MqClientException"/>.</summary>
     public async Task<RemotingCommand> InvokeAsync(string address, RemotingCommand request, TimeSpan timeout, string operation, CancellationToken cancellationToken)

@@ -1,0 +1,240 @@
+using Microsoft.Extensions.Logging;
+using Mq.Protocol;
+using Mq.Protocol.Body;
+using Mq.Protocol.Headers;
+
+namespace Mq.Client;
+
+/// <summary>Options of an <see cref="AdminClient"/>: the NameServers and, for a cluster with ACL, the keys of an admin account.</summary>
+public sealed class AdminClientOptions : ClientOptions
+{
+}
+
+/// <summary>
+/// The administration commands applications need most, against Mq or Apache RocketMQ clusters alike (the subset
+/// of Java's <c>DefaultMQAdminExt</c> behind <c>mqadmin updateTopic</c>, <c>deleteTopic</c>, <c>topicList</c>,
+/// <c>topicRoute</c>, <c>topicStatus</c>, <c>consumerProgress</c> and <c>clusterList</c>): create and delete topics
+/// on every master of a cluster, list topics and clusters, and read topic offsets and consumer lag. Errors surface
+/// as <see cref="MqClientException"/> with the broker's response code and remark.
+/// </summary>
+public sealed class AdminClient : IAsyncDisposable
+{
+    private const string AutoCreateTopicKey = "TBW102";
+    private readonly ClientInstance _client;
+
+    /// <summary>Creates the client; nothing connects until the first call.</summary>
+    public AdminClient(AdminClientOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _client = new ClientInstance(options, loggerFactory, null);
+    }
+
+    /// <summary>Every cluster's broker names and every broker name's addresses (GET_BROKER_CLUSTER_INFO).</summary>
+    public async Task<ClusterInfo> GetClusterInfoAsync(CancellationToken cancellationToken = default)
+    {
+        using RemotingCommand response = await NameServerAsync(RequestCode.GetBrokerClusterInfo, null, "GET_BROKER_CLUSTER_INFO", cancellationToken).ConfigureAwait(false);
+        return ClusterInfo.Decode(response.Body.Span);
+    }
+
+    /// <summary>Every topic the NameServers route (GET_ALL_TOPIC_LIST_FROM_NAMESERVER).</summary>
+    public async Task<IReadOnlySet<string>> GetTopicListAsync(CancellationToken cancellationToken = default)
+    {
+        using RemotingCommand response = await NameServerAsync(RequestCode.GetAllTopicListFromNameserver, null, "GET_ALL_TOPIC_LIST_FROM_NAMESERVER", cancellationToken)
+            .ConfigureAwait(false);
+        return TopicList.Decode(response.Body.Span).Topics;
+    }
+
+    /// <summary>The topic's route, or null when no NameServer knows it (GET_ROUTEINFO_BY_TOPIC).</summary>
+    public Task<TopicRouteData?> GetTopicRouteAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        return _client.QueryRouteAsync(topic, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates or updates <paramref name="topic"/> with <paramref name="queueNums"/> read and write queues on every
+    /// master of <paramref name="clusterName"/> (<c>mqadmin updateTopic -c</c>); the brokers register it with the
+    /// NameServers themselves.
+    /// </summary>
+    /// <returns>The addresses of the masters that created it.</returns>
+    public async Task<IReadOnlyList<string>> CreateTopicAsync(string topic, int queueNums = 8, string clusterName = "DefaultCluster", bool order = false,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueNums, 1);
+        List<string> masters = await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false);
+        foreach (string master in masters)
+        {
+            var header = new CreateTopicRequestHeader
+            {
+                Topic = topic,
+                DefaultTopic = AutoCreateTopicKey,
+                ReadQueueNums = queueNums,
+                WriteQueueNums = queueNums,
+                Perm = 6,
+                TopicFilterType = "SINGLE_TAG",
+                TopicSysFlag = 0,
+                Order = order,
+            };
+            await BrokerAsync(master, RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateTopic, header), "UPDATE_AND_CREATE_TOPIC " + topic, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        return masters;
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="topic"/> from every master of <paramref name="clusterName"/>, then from every NameServer
+    /// (<c>mqadmin deleteTopic</c>).
+    /// </summary>
+    public async Task DeleteTopicAsync(string topic, string clusterName = "DefaultCluster", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        foreach (string master in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        {
+            RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.DeleteTopicInBroker);
+            request.ExtFields.Add("topic"u8, topic);
+            await BrokerAsync(master, request, "DELETE_TOPIC_IN_BROKER " + topic, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (string nameServer in _client.NameServers)
+        {
+            var header = new DeleteTopicFromNamesrvRequestHeader { Topic = topic, ClusterName = clusterName };
+            await BrokerAsync(nameServer, RemotingCommand.CreateRequest(RequestCode.DeleteTopicInNamesrv, header), "DELETE_TOPIC_IN_NAMESRV " + topic, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Min and max offset of every queue of <paramref name="topic"/> on every broker routing it (<c>mqadmin topicStatus</c>).</summary>
+    public async Task<TopicStatsTable> GetTopicStatsAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        var merged = new TopicStatsTable();
+        foreach (string master in await RouteMastersAsync(topic, cancellationToken).ConfigureAwait(false))
+        {
+            RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.GetTopicStatsInfo);
+            request.ExtFields.Add("topic"u8, topic);
+            using RemotingCommand response = await BrokerAsync(master, request, "GET_TOPIC_STATS_INFO " + topic, cancellationToken).ConfigureAwait(false);
+            foreach ((MessageQueue queue, TopicOffset offset) in TopicStatsTable.Decode(response.Body.Span).OffsetTable)
+            {
+                merged.OffsetTable[queue] = offset;
+            }
+        }
+        return merged;
+    }
+
+    /// <summary>
+    /// A consumer group's progress on every queue it consumes, optionally of one topic only (<c>mqadmin
+    /// consumerProgress</c>): broker and consumer offsets per queue and the consume TPS. The group's brokers are those
+    /// routing its retry topic (as Java finds them), plus those routing <paramref name="topic"/> when given.
+    /// <see cref="ConsumeStatsExtensions.TotalLag"/> sums the backlog.
+    /// </summary>
+    public async Task<ConsumeStats> GetConsumeStatsAsync(string consumerGroup, string? topic = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        var masters = new HashSet<string>(await RouteMastersAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        if (topic is not null)
+        {
+            masters.UnionWith(await RouteMastersAsync(topic, cancellationToken).ConfigureAwait(false));
+        }
+        var merged = new ConsumeStats();
+        foreach (string master in masters)
+        {
+            RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.GetConsumeStats);
+            request.ExtFields.Add("consumerGroup"u8, consumerGroup);
+            if (topic is not null)
+            {
+                request.ExtFields.Add("topic"u8, topic);
+            }
+            using RemotingCommand response = await BrokerAsync(master, request, "GET_CONSUME_STATS " + consumerGroup, cancellationToken).ConfigureAwait(false);
+            ConsumeStats stats = ConsumeStats.Decode(response.Body.Span);
+            foreach ((MessageQueue queue, OffsetWrapper offset) in stats.OffsetTable)
+            {
+                merged.OffsetTable[queue] = offset;
+            }
+            merged.ConsumeTps += stats.ConsumeTps;
+        }
+        return merged;
+    }
+
+    /// <summary>Closes the connections.</summary>
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+
+    private async Task<List<string>> ClusterMastersAsync(string clusterName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clusterName);
+        ClusterInfo info = await GetClusterInfoAsync(cancellationToken).ConfigureAwait(false);
+        var masters = new List<string>();
+        if (info.ClusterAddrTable.TryGetValue(clusterName, out HashSet<string>? brokerNames))
+        {
+            foreach (string brokerName in brokerNames)
+            {
+                if (info.BrokerAddrTable.TryGetValue(brokerName, out BrokerData? broker) && broker.BrokerAddrs.TryGetValue(0, out string? master))
+                {
+                    masters.Add(master);
+                }
+            }
+        }
+        if (masters.Count == 0)
+        {
+            throw new MqClientException(MqClientException.ClientErrorCode, null, $"no master of cluster '{clusterName}' is registered with the NameServers");
+        }
+        return masters;
+    }
+
+    private async Task<List<string>> RouteMastersAsync(string topic, CancellationToken cancellationToken)
+    {
+        var masters = new List<string>();
+        if (await _client.QueryRouteAsync(topic, cancellationToken).ConfigureAwait(false) is { } route)
+        {
+            foreach (BrokerData broker in route.BrokerDatas)
+            {
+                if (broker.BrokerAddrs.TryGetValue(0, out string? master))
+                {
+                    masters.Add(master);
+                }
+            }
+        }
+        return masters;
+    }
+
+    private async Task<RemotingCommand> NameServerAsync(int code, ICommandHeader? header, string operation, CancellationToken cancellationToken)
+    {
+        (RemotingCommand response, string address) = await _client.InvokeNameServerAsync(
+            () => header is null ? RemotingCommand.CreateRequest(code) : RemotingCommand.CreateRequest(code, header), operation, cancellationToken).ConfigureAwait(false);
+        if (response.Code != ResponseCode.Success)
+        {
+            MqClientException error = ClientErrors.FromResponse(response, address, operation);
+            response.Dispose();
+            throw error;
+        }
+        return response;
+    }
+
+    private async Task<RemotingCommand> BrokerAsync(string address, RemotingCommand request, string operation, CancellationToken cancellationToken)
+    {
+        RemotingCommand response = await _client.InvokeAsync(address, request, _client.Options.ClientApiTimeout, operation, cancellationToken).ConfigureAwait(false);
+        if (response.Code != ResponseCode.Success)
+        {
+            MqClientException error = ClientErrors.FromResponse(response, address, operation);
+            response.Dispose();
+            throw error;
+        }
+        return response;
+    }
+}
+
+/// <summary>Figures derived from <see cref="ConsumeStats"/>.</summary>
+public static class ConsumeStatsExtensions
+{
+    /// <summary>Messages the group has not consumed yet: broker offset minus consumer offset, summed over the queues (Java <c>computeTotalDiff</c>).</summary>
+    public static long TotalLag(this ConsumeStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        long lag = 0;
+        foreach (OffsetWrapper offset in stats.OffsetTable.Values)
+        {
+            lag += offset.BrokerOffset - offset.ConsumerOffset;
+        }
+        return lag;
+    }
+}
