@@ -37,6 +37,21 @@ public static class MqBuilderClientExtensions
     }
 
     /// <summary>
+    /// Adds an <see cref="AdminClient"/> singleton (resolve it with <c>GetRequiredService&lt;AdminClient&gt;()</c>);
+    /// its options are validated when the host starts and its connections close with the container.
+    /// </summary>
+    public static MqBuilder AddAdminClient(this MqBuilder builder, Action<AdminClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        IServiceCollection services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminClientOptions>, ClientOptionsValidator<AdminClientOptions>>());
+        services.AddOptions<AdminClientOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddSingleton(static sp => new AdminClient(sp.GetRequiredService<IOptions<AdminClientOptions>>().Value, sp.GetService<ILoggerFactory>()));
+        return builder;
+    }
+
+    /// <summary>
     /// Adds a push consumer of <paramref name="group"/> whose messages go to <typeparamref name="THandler"/>
     /// (resolved from DI, or created with its constructor's services). <see cref="ConsumerOptions.ConsumerGroup"/>
     /// defaults to <paramref name="group"/>.

@@ -35,6 +35,7 @@ public sealed class ClientHostingTests
         builder.Services.AddSingleton(handler);
         builder.Services.AddRocketMq()
             .AddProducer("orders", o => o.NameServerAddresses = [ns.Address])
+            .AddAdminClient(o => o.NameServerAddresses = [ns.Address])
             .AddConsumer<RecordingHandler>("CG_HOSTED", o =>
             {
                 o.NameServerAddresses = [ns.Address];
@@ -49,6 +50,7 @@ public sealed class ClientHostingTests
         SendResult sent = await producer.SendAsync(new Message("Hosted", Encoding.UTF8.GetBytes("hello")));
         ReceivedMessage received = await handler.Received.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.That(received.MessageId, Is.EqualTo(sent.MessageId));
+        Assert.That(await host.Services.GetRequiredService<AdminClient>().GetTopicListAsync(), Does.Contain("Hosted"), "the admin client from DI");
         await host.StopAsync();
     }
 
