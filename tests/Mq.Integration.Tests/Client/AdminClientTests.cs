@@ -26,6 +26,15 @@ public sealed class AdminClientTests
         ClusterInfo clusterInfo = await admin.GetClusterInfoAsync();
         Assert.That(clusterInfo.ClusterAddrTable["DefaultCluster"], Is.EquivalentTo(new[] { "broker-a", "broker-b" }));
 
+        await admin.CreateTopicAsync("AdminOrdered", queueNums: 2, order: true);
+        string? orderConf = cluster.NameServers[0].KvConfig.Get("ORDER_TOPIC_CONFIG", "AdminOrdered");
+        await admin.DeleteTopicAsync("AdminOrdered");
+        Assert.Multiple(() =>
+        {
+            Assert.That(orderConf?.Split(';'), Is.EquivalentTo(new[] { "broker-a:2", "broker-b:2" }), "updateTopic -o writes ORDER_TOPIC_CONFIG");
+            Assert.That(cluster.NameServers[0].KvConfig.Get("ORDER_TOPIC_CONFIG", "AdminOrdered"), Is.Null, "deleteTopic removes it");
+        });
+
         await using (var producer = new Producer(new ProducerOptions { NameServerAddresses = [cluster.NameServerAddress], ProducerGroup = "PG_ADMIN" }))
         {
             await producer.StartAsync();

@@ -55,7 +55,9 @@ public sealed class AdminClient : IAsyncDisposable
     /// <summary>
     /// Creates or updates <paramref name="topic"/> with <paramref name="queueNums"/> read and write queues on every
     /// master of <paramref name="clusterName"/> (<c>mqadmin updateTopic -c</c>); the brokers register it with the
-    /// NameServers themselves.
+    /// NameServers themselves. An <paramref name="order"/> topic also gets its ORDER_TOPIC_CONFIG entry
+    /// (<c>broker-a:8;broker-b:8</c>) on every NameServer, as <c>updateTopic -o true</c> writes it, so orderly
+    /// producers see its queue layout in the route.
     /// </summary>
     /// <returns>The addresses of the masters that created it.</returns>
     public async Task<IReadOnlyList<string>> CreateTopicAsync(string topic, int queueNums = 8, string clusterName = "DefaultCluster", bool order = false,
@@ -63,9 +65,13 @@ public sealed class AdminClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueNums, 1);
-        List<string> masters = await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false);
-        foreach (string master in masters)
+        List<(string BrokerName, string Address)> brokers = await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false);
+        var masters = new List<string>(brokers.Count);
+        var orderConf = new System.Text.StringBuilder();
+        foreach ((string brokerName, string master) in brokers)
         {
+            masters.Add(master);
+            orderConf.Append(orderConf.Length == 0 ? string.Empty : ";").Append(brokerName).Append(':').Append(queueNums);
             var header = new CreateTopicRequestHeader
             {
                 Topic = topic,
@@ -77,30 +83,44 @@ public sealed class AdminClient : IAsyncDisposable
                 TopicSysFlag = 0,
                 Order = order,
             };
-            await BrokerAsync(master, RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateTopic, header), "UPDATE_AND_CREATE_TOPIC " + topic, cancellationToken)
-                .ConfigureAwait(false);
+            (await BrokerAsync(master, RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateTopic, header), "UPDATE_AND_CREATE_TOPIC " + topic, cancellationToken)
+                .ConfigureAwait(false)).Dispose();
+        }
+        if (order)
+        {
+            foreach (string nameServer in _client.NameServers)
+            {
+                var header = new PutKVConfigRequestHeader { Namespace = OrderTopicConfigNamespace, Key = topic, Value = orderConf.ToString() };
+                (await BrokerAsync(nameServer, RemotingCommand.CreateRequest(RequestCode.PutKVConfig, header), "PUT_KV_CONFIG " + topic, cancellationToken)
+                    .ConfigureAwait(false)).Dispose();
+            }
         }
         return masters;
     }
 
+    private const string OrderTopicConfigNamespace = "ORDER_TOPIC_CONFIG";
+
     /// <summary>
     /// Deletes <paramref name="topic"/> from every master of <paramref name="clusterName"/>, then from every NameServer
-    /// (<c>mqadmin deleteTopic</c>).
+    /// with its ORDER_TOPIC_CONFIG entry (<c>mqadmin deleteTopic</c>).
     /// </summary>
     public async Task DeleteTopicAsync(string topic, string clusterName = "DefaultCluster", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        foreach (string master in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
         {
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.DeleteTopicInBroker);
             request.ExtFields.Add("topic"u8, topic);
-            await BrokerAsync(master, request, "DELETE_TOPIC_IN_BROKER " + topic, cancellationToken).ConfigureAwait(false);
+            (await BrokerAsync(master, request, "DELETE_TOPIC_IN_BROKER " + topic, cancellationToken).ConfigureAwait(false)).Dispose();
         }
         foreach (string nameServer in _client.NameServers)
         {
             var header = new DeleteTopicFromNamesrvRequestHeader { Topic = topic, ClusterName = clusterName };
-            await BrokerAsync(nameServer, RemotingCommand.CreateRequest(RequestCode.DeleteTopicInNamesrv, header), "DELETE_TOPIC_IN_NAMESRV " + topic, cancellationToken)
-                .ConfigureAwait(false);
+            (await BrokerAsync(nameServer, RemotingCommand.CreateRequest(RequestCode.DeleteTopicInNamesrv, header), "DELETE_TOPIC_IN_NAMESRV " + topic, cancellationToken)
+                .ConfigureAwait(false)).Dispose();
+            var kv = new DeleteKVConfigRequestHeader { Namespace = OrderTopicConfigNamespace, Key = topic };
+            (await BrokerAsync(nameServer, RemotingCommand.CreateRequest(RequestCode.DeleteKVConfig, kv), "DELETE_KV_CONFIG " + topic, cancellationToken)
+                .ConfigureAwait(false)).Dispose();
         }
     }
 
@@ -159,18 +179,18 @@ public sealed class AdminClient : IAsyncDisposable
     /// <summary>Closes the connections.</summary>
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 
-    private async Task<List<string>> ClusterMastersAsync(string clusterName, CancellationToken cancellationToken)
+    private async Task<List<(string BrokerName, string Address)>> ClusterMastersAsync(string clusterName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(clusterName);
         ClusterInfo info = await GetClusterInfoAsync(cancellationToken).ConfigureAwait(false);
-        var masters = new List<string>();
+        var masters = new List<(string, string)>();
         if (info.ClusterAddrTable.TryGetValue(clusterName, out HashSet<string>? brokerNames))
         {
             foreach (string brokerName in brokerNames)
             {
                 if (info.BrokerAddrTable.TryGetValue(brokerName, out BrokerData? broker) && broker.BrokerAddrs.TryGetValue(0, out string? master))
                 {
-                    masters.Add(master);
+                    masters.Add((brokerName, master));
                 }
             }
         }
