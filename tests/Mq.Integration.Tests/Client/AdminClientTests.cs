@@ -79,6 +79,20 @@ public sealed class AdminClientTests
             Assert.That(viaRetryTopic.TotalLag(), Is.EqualTo(5), "found through the group's retry topic too");
         });
 
+        IReadOnlyDictionary<MessageQueue, long> rewound = await admin.ResetOffsetByTimestampAsync("AdminTopic", "CG_ADMIN", DateTimeOffset.UnixEpoch);
+        long lagAfterRewind = (await admin.GetConsumeStatsAsync("CG_ADMIN", "AdminTopic")).TotalLag();
+        await admin.ResetOffsetByTimestampAsync("AdminTopic", "CG_ADMIN", DateTimeOffset.UtcNow.AddHours(1));
+        long lagAfterSkip = (await admin.GetConsumeStatsAsync("CG_ADMIN", "AdminTopic")).TotalLag();
+        await admin.CreateSubscriptionGroupAsync(new SubscriptionGroupConfig { GroupName = "CG_CONFIGURED", RetryMaxTimes = 3 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(rewound, Has.Count.EqualTo(6));
+            Assert.That(rewound.Values, Is.All.Zero, "rewound to the first message");
+            Assert.That(lagAfterRewind, Is.EqualTo(17), "everything ever sent is to be consumed again");
+            Assert.That(lagAfterSkip, Is.Zero, "a time after the last message skips to the end");
+            Assert.That(cluster.Broker("broker-b").Node!.Groups.Find("CG_CONFIGURED")?.RetryMaxTimes, Is.EqualTo(3));
+        });
+
         await admin.DeleteTopicAsync("AdminTopic");
         TopicRouteData? afterDelete = await admin.GetTopicRouteAsync("AdminTopic");
         IReadOnlySet<string> topicsAfterDelete = await admin.GetTopicListAsync();

@@ -176,6 +176,52 @@ public sealed class AdminClient : IAsyncDisposable
         return merged;
     }
 
+    /// <summary>
+    /// Moves <paramref name="consumerGroup"/>'s offsets on <paramref name="topic"/> to the first message stored at or
+    /// after <paramref name="timestamp"/> on every broker routing the topic (<c>mqadmin resetOffsetByTime</c>); without
+    /// <paramref name="force"/> an offset only moves back. The brokers tell the group's online consumers.
+    /// </summary>
+    /// <returns>The new offset of every queue.</returns>
+    public async Task<IReadOnlyDictionary<MessageQueue, long>> ResetOffsetByTimestampAsync(string topic, string consumerGroup, DateTimeOffset timestamp,
+        bool force = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        var offsets = new Dictionary<MessageQueue, long>();
+        foreach (string master in await RouteMastersAsync(topic, cancellationToken).ConfigureAwait(false))
+        {
+            var header = new ResetOffsetRequestHeader { Topic = topic, Group = consumerGroup, Timestamp = timestamp.ToUnixTimeMilliseconds(), IsForce = force };
+            using RemotingCommand response = await BrokerAsync(master, RemotingCommand.CreateRequest(RequestCode.InvokeBrokerToResetOffset, header),
+                "INVOKE_BROKER_TO_RESET_OFFSET " + consumerGroup, cancellationToken).ConfigureAwait(false);
+            foreach ((MessageQueue queue, long offset) in ResetOffsetBody.Decode(response.Body.Span).OffsetTable)
+            {
+                offsets[queue] = offset;
+            }
+        }
+        if (offsets.Count == 0)
+        {
+            throw new MqClientException(MqClientException.ClientErrorCode, null, $"no broker routes topic '{topic}'");
+        }
+        return offsets;
+    }
+
+    /// <summary>
+    /// Creates or updates a consumer group's settings (retries, broadcast, consume enable, ...) on every master of
+    /// <paramref name="clusterName"/> (<c>mqadmin updateSubGroup -c</c>).
+    /// </summary>
+    public async Task CreateSubscriptionGroupAsync(SubscriptionGroupConfig config, string clusterName = "DefaultCluster", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrEmpty(config.GroupName);
+        byte[] body = config.Encode();
+        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        {
+            RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateSubscriptionGroup);
+            request.SetBody(body);
+            (await BrokerAsync(master, request, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP " + config.GroupName, cancellationToken).ConfigureAwait(false)).Dispose();
+        }
+    }
+
     /// <summary>Closes the connections.</summary>
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 
