@@ -43,9 +43,25 @@ public sealed class AdminClientTests
                 await producer.SendAsync(new Message("AdminTopic", new[] { (byte)i }));
             }
 
+            SendResult keyed = await producer.SendAsync(new Message("AdminTopic", "TagK", "order-7 other-key", "keyed"u8.ToArray()));
+
             TopicStatsTable stats = await admin.GetTopicStatsAsync("AdminTopic");
             Assert.That(stats.OffsetTable, Has.Count.EqualTo(6), "three queues on each of two brokers");
-            Assert.That(stats.OffsetTable.Values.Sum(o => o.MaxOffset), Is.EqualTo(12));
+            Assert.That(stats.OffsetTable.Values.Sum(o => o.MaxOffset), Is.EqualTo(13));
+
+            IReadOnlyList<ReceivedMessage> byKey = [];
+            await Eventually.HoldsAsync(async () =>
+                (byKey = await admin.QueryMessagesByKeyAsync("AdminTopic", "order-7", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1))).Count > 0);
+            ReceivedMessage? byOffsetId = await admin.FindMessageAsync("AdminTopic", keyed.OffsetMessageId);
+            ReceivedMessage? byClientId = await admin.FindMessageAsync("AdminTopic", keyed.MessageId);
+            IReadOnlyList<ReceivedMessage> noKey = await admin.QueryMessagesByKeyAsync("AdminTopic", "order-8", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddHours(1));
+            Assert.Multiple(() =>
+            {
+                Assert.That(byKey.Select(m => m.MessageId), Is.EqualTo(new[] { keyed.MessageId }));
+                Assert.That(byOffsetId?.MessageId, Is.EqualTo(keyed.MessageId));
+                Assert.That(byClientId?.Tags, Is.EqualTo("TagK"));
+                Assert.That(noKey, Is.Empty);
+            });
 
             var consumed = new ConcurrentQueue<byte>();
             var consumer = new PushConsumer(new ConsumerOptions
@@ -61,7 +77,7 @@ public sealed class AdminClientTests
                 return ValueTask.FromResult(ConsumeResult.Success);
             });
             await consumer.StartAsync();
-            await Eventually.HoldsAsync(() => Task.FromResult(consumed.Count >= 12));
+            await Eventually.HoldsAsync(() => Task.FromResult(consumed.Count >= 13));
             await consumer.DisposeAsync(); // commits the offsets
 
             for (int i = 0; i < 5; i++)
@@ -88,7 +104,7 @@ public sealed class AdminClientTests
         {
             Assert.That(rewound, Has.Count.EqualTo(6));
             Assert.That(rewound.Values, Is.All.Zero, "rewound to the first message");
-            Assert.That(lagAfterRewind, Is.EqualTo(17), "everything ever sent is to be consumed again");
+            Assert.That(lagAfterRewind, Is.EqualTo(18), "everything ever sent is to be consumed again");
             Assert.That(lagAfterSkip, Is.Zero, "a time after the last message skips to the end");
             Assert.That(cluster.Broker("broker-b").Node!.Groups.Find("CG_CONFIGURED")?.RetryMaxTimes, Is.EqualTo(3));
         });

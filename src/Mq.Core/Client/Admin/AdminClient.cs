@@ -222,6 +222,97 @@ public sealed class AdminClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Messages of <paramref name="topic"/> whose KEYS include <paramref name="key"/>, stored between
+    /// <paramref name="begin"/> and <paramref name="end"/>, from every broker routing the topic (<c>mqadmin
+    /// queryMsgByKey</c>; each broker returns at most <paramref name="maxNum"/>). Empty when none matches.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedMessage>> QueryMessagesByKeyAsync(string topic, string key, DateTimeOffset begin, DateTimeOffset end, int maxNum = 32,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return await QueryAsync(topic, key, begin.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), maxNum, uniqueKey: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The message with <paramref name="messageId"/>, or null (<c>mqadmin queryMsgById</c>): an offset message id
+    /// (<see cref="SendResult.OffsetMessageId"/>) is read from the broker it names; otherwise the id is looked up as
+    /// the client message id (<see cref="SendResult.MessageId"/>, UNIQ_KEY) on every broker routing <paramref name="topic"/>.
+    /// </summary>
+    public async Task<ReceivedMessage?> FindMessageAsync(string topic, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        // Both kinds of id are 32 hex digits; a client id read as an offset id names a port out of range (its
+        // class-loader hash), which is how it is told apart before any connection is tried.
+        if (Messages.OffsetMessageId.TryParse(messageId, out Messages.MessageHost storeHost, out long commitLogOffset) && storeHost.Port is > 0 and <= 65535)
+        {
+            try
+            {
+                var header = new ViewMessageRequestHeader { Offset = commitLogOffset };
+                using RemotingCommand response = await _client.InvokeAsync(storeHost.ToString(), RemotingCommand.CreateRequest(RequestCode.ViewMessageById, header),
+                    _client.Options.ClientApiTimeout, "VIEW_MESSAGE_BY_ID " + messageId, cancellationToken).ConfigureAwait(false);
+                if (response.Code == ResponseCode.Success && !response.Body.IsEmpty)
+                {
+                    ReceivedMessage found = ReceivedMessage.Decode(response.Body.Span, string.Empty);
+                    if (found.Topic == topic)
+                    {
+                        return found;
+                    }
+                }
+            }
+            catch (MqClientException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not a reachable store host: Java's viewMessage falls back to the unique-key query the same way.
+            }
+        }
+        // As Java's viewMessage falls back to queryMessageByUniqKey: the whole retention window.
+        IReadOnlyList<ReceivedMessage> byUniqueKey = await QueryAsync(topic, messageId, 0, long.MaxValue, 32, uniqueKey: true, cancellationToken).ConfigureAwait(false);
+        return byUniqueKey.Count > 0 ? byUniqueKey[0] : null;
+    }
+
+    private async Task<IReadOnlyList<ReceivedMessage>> QueryAsync(string topic, string key, long begin, long end, int maxNum, bool uniqueKey,
+        CancellationToken cancellationToken)
+    {
+        var found = new List<ReceivedMessage>();
+        if (await _client.QueryRouteAsync(topic, cancellationToken).ConfigureAwait(false) is not { } route)
+        {
+            return found;
+        }
+        foreach (BrokerData broker in route.BrokerDatas)
+        {
+            if (!broker.BrokerAddrs.TryGetValue(0, out string? master))
+            {
+                continue;
+            }
+            var header = new QueryMessageRequestHeader
+            {
+                Topic = topic, Key = key, MaxNum = maxNum, BeginTimestamp = begin, EndTimestamp = end, UniqueKeyQuery = uniqueKey ? true : null,
+            };
+            using RemotingCommand response = await _client.InvokeAsync(master, RemotingCommand.CreateRequest(RequestCode.QueryMessage, header),
+                _client.Options.ClientApiTimeout, "QUERY_MESSAGE " + key, cancellationToken).ConfigureAwait(false);
+            if (response.Code == ResponseCode.QueryNotFound)
+            {
+                continue;
+            }
+            if (response.Code != ResponseCode.Success)
+            {
+                throw ClientErrors.FromResponse(response, master, "QUERY_MESSAGE " + key);
+            }
+            foreach (ReceivedMessage message in ReceivedMessage.DecodeAll(response.Body.Span, broker.BrokerName, null, null))
+            {
+                // The index matches hashes: keep the messages whose key really is the one asked for (Java filters the same way).
+                string? keys = uniqueKey ? message.Property(Messages.MessageConst.UniqueClientMessageIdKeyIndex) : message.Keys;
+                if (keys is not null && Array.IndexOf(keys.Split(' '), key) >= 0)
+                {
+                    found.Add(message);
+                }
+            }
+        }
+        return found;
+    }
+
     /// <summary>Closes the connections.</summary>
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 
