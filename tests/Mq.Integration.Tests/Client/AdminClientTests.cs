@@ -78,7 +78,12 @@ public sealed class AdminClientTests
             });
             await consumer.StartAsync();
             await Eventually.HoldsAsync(() => Task.FromResult(consumed.Count >= 13));
+            ConsumerConnection members = await admin.GetConsumerConnectionsAsync("CG_ADMIN");
+            Assert.That(members.ConnectionSet.Select(c => c.Language), Is.EqualTo(new[] { "DOTNET" }));
+            Assert.That(members.SubscriptionTable.Keys, Does.Contain("AdminTopic"));
             await consumer.DisposeAsync(); // commits the offsets
+            var offline = Assert.ThrowsAsync<MqClientException>(() => admin.GetConsumerConnectionsAsync("CG_ADMIN"));
+            Assert.That(offline!.ResponseCode, Is.EqualTo(ResponseCode.ConsumerNotOnline));
 
             for (int i = 0; i < 5; i++)
             {

@@ -177,6 +177,26 @@ public sealed class AdminClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// The online members of <paramref name="consumerGroup"/> as a broker of the group sees them: client ids and
+    /// addresses, languages and versions, subscriptions, consume type and message model (<c>mqadmin consumerConnection</c>;
+    /// asked of the first master routing the group's retry topic, as Java does). Throws with CONSUMER_NOT_ONLINE when
+    /// no member is connected.
+    /// </summary>
+    public async Task<ConsumerConnection> GetConsumerConnectionsAsync(string consumerGroup, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        List<string> masters = await RouteMastersAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false);
+        if (masters.Count == 0)
+        {
+            throw new MqClientException(ResponseCode.ConsumerNotOnline, null, $"no broker routes the retry topic of group '{consumerGroup}': the group never ran");
+        }
+        RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.GetConsumerConnectionList);
+        request.ExtFields.Add("consumerGroup"u8, consumerGroup);
+        using RemotingCommand response = await BrokerAsync(masters[0], request, "GET_CONSUMER_CONNECTION_LIST " + consumerGroup, cancellationToken).ConfigureAwait(false);
+        return ConsumerConnection.Decode(response.Body.Span);
+    }
+
+    /// <summary>
     /// Moves <paramref name="consumerGroup"/>'s offsets on <paramref name="topic"/> to the first message stored at or
     /// after <paramref name="timestamp"/> on every broker routing the topic (<c>mqadmin resetOffsetByTime</c>); without
     /// <paramref name="force"/> an offset only moves back. The brokers tell the group's online consumers.
