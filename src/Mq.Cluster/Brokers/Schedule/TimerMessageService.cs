@@ -92,9 +92,13 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         _listener?.Dispose();
     }
 
-    /// <summary>Writes <c>config/timerProgress.json</c> atomically.</summary>
+    /// <summary>Writes <c>config/timerProgress.json</c> atomically (a slave, which delivers nothing, keeps whatever file it has).</summary>
     public void Persist()
     {
+        if (_loop is null)
+        {
+            return;
+        }
         Progress progress;
         lock (_gate)
         {
