@@ -25,6 +25,11 @@ public sealed class AdminClientTests
         Assert.That(await admin.GetTopicListAsync(), Does.Contain("AdminTopic"));
         ClusterInfo clusterInfo = await admin.GetClusterInfoAsync();
         Assert.That(clusterInfo.ClusterAddrTable["DefaultCluster"], Is.EquivalentTo(new[] { "broker-a", "broker-b" }));
+        string brokerA = clusterInfo.BrokerAddrTable["broker-a"].BrokerAddrs[0];
+        IReadOnlyDictionary<string, string> runtime = await admin.GetBrokerRuntimeInfoAsync(brokerA);
+        IReadOnlyDictionary<string, string> config = await admin.GetBrokerConfigAsync(brokerA);
+        Assert.That(runtime, Does.ContainKey("commitLogMaxOffset"));
+        Assert.That(config["brokerName"], Is.EqualTo("broker-a"));
 
         await admin.CreateTopicAsync("AdminOrdered", queueNums: 2, order: true);
         string? orderConf = cluster.NameServers[0].KvConfig.Get("ORDER_TOPIC_CONFIG", "AdminOrdered");

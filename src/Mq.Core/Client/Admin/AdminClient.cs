@@ -333,6 +333,36 @@ public sealed class AdminClient : IAsyncDisposable
         return found;
     }
 
+    /// <summary>
+    /// A broker's runtime figures by RocketMQ's names (<c>mqadmin brokerStatus</c>: putTps, getFoundTps,
+    /// commitLogMaxOffset, runtime, brokerVersionDesc, ...), from the broker at <paramref name="brokerAddress"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetBrokerRuntimeInfoAsync(string brokerAddress, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(brokerAddress);
+        using RemotingCommand response = await BrokerAsync(brokerAddress, RemotingCommand.CreateRequest(RequestCode.GetBrokerRuntimeInfo),
+            "GET_BROKER_RUNTIME_INFO", cancellationToken).ConfigureAwait(false);
+        return KVTable.Decode(response.Body.Span).Table;
+    }
+
+    /// <summary>A broker's settings by RocketMQ's names (<c>mqadmin getBrokerConfig</c>), parsed from its <c>key=value</c> lines.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetBrokerConfigAsync(string brokerAddress, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(brokerAddress);
+        using RemotingCommand response = await BrokerAsync(brokerAddress, RemotingCommand.CreateRequest(RequestCode.GetBrokerConfig),
+            "GET_BROKER_CONFIG", cancellationToken).ConfigureAwait(false);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in System.Text.Encoding.UTF8.GetString(response.Body.Span).Split('\n'))
+        {
+            int equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                settings[line[..equals].Trim()] = line[(equals + 1)..].TrimEnd('\r');
+            }
+        }
+        return settings;
+    }
+
     /// <summary>Closes the connections.</summary>
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 
