@@ -108,12 +108,8 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
         if (!_handlers.TryGetValue(request.Code, out IRequestHandler? handler))
         {
             Logger.RequestCodeNotSupported(request.Code, connection.RemoteAddress);
-            if (!request.IsOneway)
-            {
-                string remark = " request type " + request.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " not supported";
-                connection.TrySend(RemotingCommand.CreateResponse(request, ResponseCode.RequestCodeNotSupported, remark));
-            }
-            request.Dispose();
+            AnswerAndDrop(connection, request, ResponseCode.RequestCodeNotSupported,
+                " request type " + request.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " not supported");
             return;
         }
         Interlocked.Increment(ref _inFlight);
@@ -144,12 +140,18 @@ internal abstract partial class RemotingPeer : IAsyncDisposable
             return true;
         }
         Logger.RequestRefused(request.Code, connection.RemoteAddress, refusal);
+        AnswerAndDrop(connection, request, ResponseCode.SystemError, refusal);
+        return false;
+    }
+
+    /// <summary>Answers a request no handler will see (nothing for a oneway one) and releases it.</summary>
+    private static void AnswerAndDrop(RemotingConnection connection, RemotingCommand request, int code, string remark)
+    {
         if (!request.IsOneway)
         {
-            connection.TrySend(RemotingCommand.CreateResponse(request, ResponseCode.SystemError, refusal));
+            connection.TrySend(RemotingCommand.CreateResponse(request, code, remark));
         }
         request.Dispose();
-        return false;
     }
 
     private void Execute(RemotingConnection connection, IRequestHandler handler, RemotingCommand request)

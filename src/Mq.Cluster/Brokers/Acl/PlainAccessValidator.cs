@@ -216,16 +216,12 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
     private static string? CheckGroup(AclAccount account, ExtFields fields, ReadOnlySpan<byte> key) =>
         fields.TryGetValue(key, out ReadOnlySpan<byte> group) ? Check(account, group, isGroup: true, AclPermission.Sub) : null;
 
-    private static string? Check(AclAccount account, string name, bool isGroup, byte perm)
-    {
-        byte[] utf8 = Encoding.UTF8.GetBytes(name);
-        return Check(account, utf8, isGroup, perm);
-    }
+    private static string? Check(AclAccount account, string name, bool isGroup, byte perm) =>
+        isGroup
+            ? Decide(account, TopicValidator.RetryGroupTopicPrefix + name, isGroup, perm)
+            : Decide(account, name, isGroup, perm);
 
-    /// <summary>
-    /// The account's permission on a topic, or on a group (keyed by its retry topic), else its default for that
-    /// kind; null when it allows <paramref name="perm"/>.
-    /// </summary>
+    /// <summary>The check of a name read from the request's fields, decoded into a stack buffer (no string made).</summary>
     private static string? Check(AclAccount account, ReadOnlySpan<byte> nameUtf8, bool isGroup, byte perm)
     {
         int prefix = isGroup ? TopicValidator.RetryGroupTopicPrefix.Length : 0;
@@ -239,14 +235,7 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
                 TopicValidator.RetryGroupTopicPrefix.CopyTo(resource);
             }
             int length = prefix + Encoding.UTF8.GetChars(nameUtf8, resource[prefix..]);
-            byte owned = account.TryGetPerm(resource[..length], out byte explicitPerm)
-                ? explicitPerm
-                : isGroup ? account.DefaultGroupPerm : account.DefaultTopicPerm;
-            if (AclPermission.Allows(owned, perm))
-            {
-                return null;
-            }
-            return $"No default permission for {(isGroup ? "group:" : "topic:")}{resource[prefix..length]}";
+            return Decide(account, resource[..length], isGroup, perm);
         }
         finally
         {
@@ -255,5 +244,23 @@ internal sealed class PlainAccessValidator(AclTable table) : IRequestGuard
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// The account's permission on <paramref name="resource"/> (a topic, or a group's retry topic), else its default
+    /// for that kind; null when it allows <paramref name="perm"/>.
+    /// </summary>
+    private static string? Decide(AclAccount account, ReadOnlySpan<char> resource, bool isGroup, byte perm)
+    {
+        byte owned = account.TryGetPerm(resource, out byte explicitPerm)
+            ? explicitPerm
+            : isGroup ? account.DefaultGroupPerm : account.DefaultTopicPerm;
+        if (AclPermission.Allows(owned, perm))
+        {
+            return null;
+        }
+        return isGroup
+            ? $"No default permission for group:{resource[TopicValidator.RetryGroupTopicPrefix.Length..]}"
+            : $"No default permission for topic:{resource}";
     }
 }

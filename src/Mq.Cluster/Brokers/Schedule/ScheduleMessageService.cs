@@ -222,9 +222,7 @@ internal sealed partial class ScheduleMessageService : IMessageArrivalListener
     private async Task<bool> RedeliverAsync(DecodedMessage stored, CancellationToken stopping)
     {
         Dictionary<string, string> properties = StoredMessageCopy.Properties(stored);
-        if (!properties.TryGetValue(MessageConst.RealTopic, out string? topic)
-            || !properties.TryGetValue(MessageConst.RealQueueId, out string? queueText)
-            || !int.TryParse(queueText, NumberStyles.None, CultureInfo.InvariantCulture, out int queueId))
+        if (!StoredMessageCopy.TryRealDestination(properties, remove: false, out string? topic, out int queueId))
         {
             // Nothing to deliver to: RocketMQ logs and skips such a record as well.
             BrokerLog.DelayMessageDiscarded(_broker.Logger, stored.CommitLogOffset);

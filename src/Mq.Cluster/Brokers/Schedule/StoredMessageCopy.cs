@@ -26,6 +26,19 @@ internal static class StoredMessageCopy
         Properties = MessageProperties.Encode(properties),
     };
 
+    /// <summary>
+    /// The real destination a parked message keeps in REAL_TOPIC / REAL_QID (delayed, timer and half messages); with
+    /// <paramref name="remove"/> the two properties are taken off. False when either is missing or unreadable.
+    /// </summary>
+    public static bool TryRealDestination(Dictionary<string, string> properties, bool remove, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? topic, out int queueId)
+    {
+        queueId = 0;
+        bool found = remove
+            ? properties.Remove(MessageConst.RealTopic, out topic) & properties.Remove(MessageConst.RealQueueId, out string? queueText)
+            : properties.TryGetValue(MessageConst.RealTopic, out topic) & properties.TryGetValue(MessageConst.RealQueueId, out queueText);
+        return found && int.TryParse(queueText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out queueId);
+    }
+
     /// <summary>A mutable copy of the stored properties.</summary>
     public static Dictionary<string, string> Properties(DecodedMessage stored) => new(stored.Properties, StringComparer.Ordinal);
 }

@@ -146,7 +146,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             }
             foreach (long offset in reload)
             {
-                ReadIntoHeap(offset, 1);
+                ReadIntoHeap(offset, 1, advance: false);
             }
             lock (_gate)
             {
@@ -210,7 +210,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         while (true)
         {
             long from = Volatile.Read(ref _scanned);
-            if (ReadIntoHeap(from, int.MaxValue) == from)
+            if (ReadIntoHeap(from, 32, advance: true) == from)
             {
                 return;
             }
@@ -218,14 +218,13 @@ internal sealed class TimerMessageService : IMessageArrivalListener
     }
 
     /// <summary>
-    /// Reads up to <paramref name="limit"/> messages from <paramref name="from"/> into the heap; returns the next offset
-    /// to read. A read of new messages (any limit but 1, which re-reads a pending one at start) moves the read position
-    /// under the same lock as it adds them, so a progress write never records them both as pending and as unread.
+    /// Reads up to <paramref name="count"/> messages from <paramref name="from"/> into the heap; returns the next offset
+    /// to read. With <paramref name="advance"/> (new messages, not a pending one re-read at start) the read position
+    /// moves under the same lock as they are added, so a progress write never records them both as pending and as unread.
     /// </summary>
-    private long ReadIntoHeap(long from, int limit)
+    private long ReadIntoHeap(long from, int count, bool advance)
     {
-        bool advances = limit != 1;
-        using GetMessagesResult result = _broker.Store.GetMessages(TopicValidator.TimerTopic, 0, from, Math.Min(limit, 32), 1024 * 1024);
+        using GetMessagesResult result = _broker.Store.GetMessages(TopicValidator.TimerTopic, 0, from, count, 1024 * 1024);
         if (result.Status is GetMessageStatus.OffsetTooSmall or GetMessageStatus.OffsetOverflowBadly or GetMessageStatus.OffsetFoundNull
             && result.NextBeginOffset > from)
         {
@@ -233,12 +232,12 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             lock (_gate)
             {
                 _pending.RemoveWhere(o => o < result.NextBeginOffset);
-                if (advances)
+                if (advance)
                 {
                     _scanned = result.NextBeginOffset;
                 }
             }
-            return advances ? result.NextBeginOffset : from;
+            return advance ? result.NextBeginOffset : from;
         }
         if (result.Status != GetMessageStatus.Found)
         {
@@ -253,7 +252,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
                 _pending.Add(offset);
                 _heap.Enqueue(offset, (due, offset));
             }
-            if (advances)
+            if (advance)
             {
                 _scanned = result.NextBeginOffset;
             }
@@ -317,9 +316,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             stored = MessageDecoder.Decode(result.Messages[0].Span);
         }
         Dictionary<string, string> properties = StoredMessageCopy.Properties(stored);
-        if (!properties.Remove(MessageConst.RealTopic, out string? topic)
-            || !properties.Remove(MessageConst.RealQueueId, out string? queueText)
-            || !int.TryParse(queueText, NumberStyles.None, CultureInfo.InvariantCulture, out int queueId))
+        if (!StoredMessageCopy.TryRealDestination(properties, remove: true, out string? topic, out int queueId))
         {
             BrokerLog.TimerMessageDiscarded(_broker.Logger, offset, "it has no REAL_TOPIC/REAL_QID");
             return true;

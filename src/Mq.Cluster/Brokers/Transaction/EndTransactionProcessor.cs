@@ -75,8 +75,7 @@ internal sealed class EndTransactionProcessor(Broker broker) : IBrokerProcessor
     private async ValueTask<RemotingCommand> CommitAsync(RemotingCommand request, DecodedMessage half, CancellationToken cancellationToken)
     {
         Dictionary<string, string> properties = StoredMessageCopy.Properties(half);
-        if (!properties.Remove(MessageConst.RealTopic, out string? topic) || !properties.Remove(MessageConst.RealQueueId, out string? queueText)
-            || !int.TryParse(queueText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int queueId))
+        if (!StoredMessageCopy.TryRealDestination(properties, remove: true, out string? topic, out int queueId))
         {
             return Fail(request, ResponseCode.SystemError, "The half message has no REAL_TOPIC/REAL_QID");
         }

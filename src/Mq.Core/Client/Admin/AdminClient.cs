@@ -408,25 +408,25 @@ public sealed class AdminClient : IAsyncDisposable
     {
         (RemotingCommand response, string address) = await _client.InvokeNameServerAsync(
             () => header is null ? RemotingCommand.CreateRequest(code) : RemotingCommand.CreateRequest(code, header), operation, cancellationToken).ConfigureAwait(false);
-        if (response.Code != ResponseCode.Success)
-        {
-            MqClientException error = ClientErrors.FromResponse(response, address, operation);
-            response.Dispose();
-            throw error;
-        }
-        return response;
+        return Succeeded(response, address, operation);
     }
 
     private async Task<RemotingCommand> BrokerAsync(string address, RemotingCommand request, string operation, CancellationToken cancellationToken)
     {
         RemotingCommand response = await _client.InvokeAsync(address, request, _client.Options.ClientApiTimeout, operation, cancellationToken).ConfigureAwait(false);
-        if (response.Code != ResponseCode.Success)
+        return Succeeded(response, address, operation);
+    }
+
+    /// <summary>The response when it is SUCCESS; otherwise it is released and its code and remark thrown.</summary>
+    private static RemotingCommand Succeeded(RemotingCommand response, string address, string operation)
+    {
+        if (response.Code == ResponseCode.Success)
         {
-            MqClientException error = ClientErrors.FromResponse(response, address, operation);
-            response.Dispose();
-            throw error;
+            return response;
         }
-        return response;
+        MqClientException error = ClientErrors.FromResponse(response, address, operation);
+        response.Dispose();
+        throw error;
     }
 }
 
