@@ -100,6 +100,7 @@ internal static class SendLatencyProbe
                     inFlight.Add(SendOneAsync(scheduled));
                     scheduled += intervalTicks;
                 }
+                worstPerTick?.NoteCollections(now - start);
                 if (inFlight.Count >= 1024)
                 {
                     inFlight.RemoveAll(static t => t.IsCompleted);
@@ -154,6 +155,30 @@ internal sealed class WorstPerTick(int seconds)
 {
     private const int TicksPerSecond = 10;
     private readonly long[] _worst = new long[seconds * TicksPerSecond];
+    private readonly string?[] _collections = new string?[seconds * TicksPerSecond];
+    private int _gen0 = GC.CollectionCount(0);
+    private int _gen1 = GC.CollectionCount(1);
+    private int _gen2 = GC.CollectionCount(2);
+
+    /// <summary>Marks the tick in which a collection finished (pacing thread only), to tell GC pauses from other stalls.</summary>
+    public void NoteCollections(long sinceStart)
+    {
+        int gen0 = GC.CollectionCount(0);
+        if (gen0 == _gen0)
+        {
+            return;
+        }
+        int gen1 = GC.CollectionCount(1);
+        long tick = sinceStart * TicksPerSecond / Stopwatch.Frequency;
+        if (tick >= 0 && tick < _collections.Length)
+        {
+            int gen2 = GC.CollectionCount(2);
+            _collections[tick] = gen2 != _gen2 ? "gen2 GC" : gen1 != _gen1 ? "gen1 GC" : "gen0 GC";
+            _gen2 = gen2;
+        }
+        _gen0 = gen0;
+        _gen1 = gen1;
+    }
 
     public void Record(long sinceStart, long took)
     {
@@ -174,9 +199,9 @@ internal sealed class WorstPerTick(int seconds)
         long limit = (long)(threshold.TotalSeconds * Stopwatch.Frequency);
         for (int tick = 0; tick < _worst.Length; tick++)
         {
-            if (_worst[tick] > limit)
+            if (_worst[tick] > limit || _collections[tick] is not null)
             {
-                Console.WriteLine($"t={tick / (double)TicksPerSecond:F1}s worst {_worst[tick] * 1000.0 / Stopwatch.Frequency:F1} ms");
+                Console.WriteLine($"t={tick / (double)TicksPerSecond:F1}s worst {_worst[tick] * 1000.0 / Stopwatch.Frequency:F1} ms {_collections[tick]}");
             }
         }
     }

@@ -15,8 +15,15 @@ namespace Mq.Transport;
 /// requests go to the peer's handlers. Writes from any thread are combined: whoever finds the writer
 /// free writes everything queued and flushes once.
 /// </summary>
-internal sealed partial class RemotingConnection
+internal sealed partial class RemotingConnection : IThreadPoolWorkItem
 {
+    /// <summary>
+    /// Answers awaited on a connection above which a new request is written by a pool thread rather than by its
+    /// sender (see <see cref="TrySend"/>): below it a few concurrent senders already share writes through the
+    /// writer flag, and a lone sender keeps its inline write (no hop on the one-in-flight path).
+    /// </summary>
+    internal const int BusyInFlight = 8;
+
     private readonly RemotingPeer _peer;
     private readonly ITransportConnection _transport;
     private readonly PipeReader _input;
@@ -29,6 +36,7 @@ internal sealed partial class RemotingConnection
     private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxFrameLength;
     private int _writing;
+    private int _drainQueued;
     private volatile bool _closing;
     private volatile bool _outputCompleted;
     private volatile bool _stopReceiving;
@@ -194,6 +202,17 @@ internal sealed partial class RemotingConnection
         {
             return true; // the receive loop or the response batch running here flushes when it is done
         }
+        if (!command.IsResponse && _pending.Count > BusyInFlight)
+        {
+            // Many answers are awaited already, so this request waits behind them anyway: a pool thread writes it
+            // together with whatever else is sent meanwhile (Netty's hop to the channel's event loop), instead of
+            // one socket write per request from each sending thread. With few in flight the caller writes at once.
+            if (Volatile.Read(ref _writing) == 0 && Interlocked.Exchange(ref _drainQueued, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+            return true;
+        }
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             Drain();
@@ -203,6 +222,16 @@ internal sealed partial class RemotingConnection
             DiscardQueue();
         }
         return true;
+    }
+
+    /// <summary>
+    /// The queued write of a busy connection (see <see cref="TrySend"/>). Should the pool be starved, the
+    /// peer's 20 ms scan writes what is queued instead (<see cref="FlushQueued"/>).
+    /// </summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        Volatile.Write(ref _drainQueued, 0);
+        FlushQueued();
     }
 
     /// <summary>Stops dispatching new frames (graceful shutdown); the connection stays open.</summary>

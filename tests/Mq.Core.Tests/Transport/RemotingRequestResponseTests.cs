@@ -247,6 +247,70 @@ public sealed class RemotingRequestResponseTests
     }
 
     [Test]
+    public async Task Requests_sent_while_many_answers_are_awaited_are_written_in_order_and_answered([Values] TransportKind kind)
+    {
+        // Held long polls keep the connection above the in-flight count from which requests are written by a pool
+        // thread instead of their sender; each request must still go out, in the order it was sent.
+        int heldCount = RemotingConnection.BusyInFlight + 4;
+        var held = new List<DeferredReply>();
+        var seen = new List<string>();
+        await using var bed = await StartAsync(kind, configure: s =>
+        {
+            s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) =>
+            {
+                lock (held)
+                {
+                    held.Add(c.Defer(r));
+                }
+                return ValueTask.FromResult<RemotingCommand?>(null);
+            });
+            s.RegisterHandler(RequestCode.HeartBeat, (c, r, ct) =>
+            {
+                lock (seen)
+                {
+                    seen.Add(r.ExtFields.GetString("echo"u8)!);
+                }
+                return Echo(c, r, ct);
+            });
+        });
+        var polls = new List<Task<RemotingCommand>>();
+        for (int i = 0; i < heldCount; i++)
+        {
+            polls.Add(bed.Client.InvokeAsync(bed.Address, RemotingCommand.CreateRequest(RequestCode.PullMessage)));
+        }
+        await WaitUntil(() => { lock (held) { return held.Count == heldCount; } }, "every long poll reached the server");
+
+        var echoes = new List<Task<RemotingCommand>>();
+        for (int i = 0; i < 50; i++)
+        {
+            echoes.Add(bed.Client.InvokeAsync(bed.Address, EchoRequest("e" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        for (int i = 0; i < echoes.Count; i++)
+        {
+            using RemotingCommand echoed = await echoes[i].WaitAsync(Patience);
+            Assert.That(echoed.ExtFields.GetString("echo"u8), Is.EqualTo("e" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        lock (seen)
+        {
+            Assert.That(seen, Is.EqualTo(Enumerable.Range(0, 50).Select(i => "e" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))), "the server read them in the order they were sent");
+        }
+        Assert.That(polls.Any(p => p.IsCompleted), Is.False, "the long polls were still held while the echoes were answered");
+
+        lock (held)
+        {
+            foreach (DeferredReply reply in held)
+            {
+                reply.Send(reply.CreateResponse(ResponseCode.PullNotFound, "NO_NEW_MSG"));
+            }
+        }
+        foreach (Task<RemotingCommand> poll in polls)
+        {
+            using RemotingCommand response = await poll.WaitAsync(Patience);
+            Assert.That(response.Code, Is.EqualTo(ResponseCode.PullNotFound));
+        }
+    }
+
+    [Test]
     public async Task Unanswered_request_times_out([Values] TransportKind kind)
     {
         await using var bed = await StartAsync(kind, configure: s => s.RegisterHandler(RequestCode.PullMessage, (c, r, ct) => ValueTask.FromResult<RemotingCommand?>(null)));
