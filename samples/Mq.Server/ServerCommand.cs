@@ -23,7 +23,7 @@ internal sealed class ServerCommand
     private static readonly Option<string> Store = new("--store") { Description = "storePathRootDir (default ~/store)." };
     private static readonly Option<string> AclFile = new("--acl-file")
     {
-        Description = "plain_acl.yml with the ACL accounts; turns aclEnable on (default with aclEnable=true in the config: plain_acl.yml beside the config file).",
+        Description = "plain_acl.yml with the ACL accounts; turns aclEnable on (default with aclEnable=true in the config: plain_acl.yml beside the config file). An acl directory beside it adds the files in it.",
     };
 
     /// <summary>
@@ -148,6 +148,12 @@ internal sealed class ServerCommand
         {
             // RocketMQ keeps conf/plain_acl.yml beside conf/broker.conf.
             options.AclFilePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(confPath))!, "plain_acl.yml");
+        }
+        if (options.AclFilePath is not null && options.AclDirectory is null
+            && Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.AclFilePath))!, "acl") is { } aclDirectory && Directory.Exists(aclDirectory))
+        {
+            // RocketMQ 4.9.3+ also reads every file of conf/acl.
+            options.AclDirectory = aclDirectory;
         }
         options.Validate();
         return command;

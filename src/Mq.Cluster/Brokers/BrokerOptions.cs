@@ -215,18 +215,29 @@ public sealed partial class BrokerOptions
     /// Check every request against the ACL accounts (<c>aclEnable</c>; RocketMQ 4.9's plain ACL): clients sign with
     /// an access key and secret key (<c>ClientOptions.AccessKey</c>/<c>SecretKey</c>, Java's <c>AclClientRPCHook</c>),
     /// and may only use the topics and groups their account grants. The accounts come from <see cref="AclFilePath"/>
-    /// when it is set, otherwise from <see cref="Acl"/>. Default false. A slave with ACL signs its metadata copy as
+    /// and <see cref="AclDirectory"/> when set, otherwise from <see cref="Acl"/>. Default false. A slave with ACL signs its metadata copy as
     /// its first admin account, so give slaves the master's accounts (or, as with RocketMQ, white-list them).
     /// </summary>
     public bool AclEnable { get; set; }
 
     /// <summary>
     /// A RocketMQ <c>plain_acl.yml</c> to read the accounts from (created empty when missing; reloaded when it
-    /// changes; rewritten by the ACL admin commands). Null (the default) uses <see cref="Acl"/>.
+    /// changes; rewritten by the ACL admin commands, which add new accounts here). Null (the default) uses
+    /// <see cref="AclDirectory"/>'s files when set, else <see cref="Acl"/>.
     /// </summary>
     public string? AclFilePath { get; set; }
 
-    /// <summary>The accounts and global white list when <see cref="AclFilePath"/> is not set.</summary>
+    /// <summary>
+    /// A directory of further ACL files (RocketMQ 4.9.3+'s <c>conf/acl</c>): every <c>.yml</c>/<c>.yaml</c> file under
+    /// it adds accounts and global white-list entries; an access key defined twice is taken from the first file in
+    /// ordinal path order, the directory before <see cref="AclFilePath"/>. Files that appear, change or go are picked
+    /// up within a second; an admin command changes an account in the file that defines it. When
+    /// <see cref="AclFilePath"/> is not set, the default file is <c>plain_acl.yml</c> in this directory. Null (the
+    /// default): no directory.
+    /// </summary>
+    public string? AclDirectory { get; set; }
+
+    /// <summary>The accounts and global white list when neither <see cref="AclFilePath"/> nor <see cref="AclDirectory"/> is set.</summary>
     public Protocol.Body.AclConfig Acl { get; set; } = new();
 
     /// <summary>Most messages a UNIQ_KEY query returns (<c>defaultQueryMaxNum</c>). Default 32.</summary>
@@ -286,9 +297,9 @@ public sealed partial class BrokerOptions
         {
             errors.Add($"MsgTraceTopicName must be a valid topic name when TraceTopicEnable is on (was '{MsgTraceTopicName}').");
         }
-        if (AclEnable && AclFilePath is not null && (Acl.PlainAccessConfigs.Count > 0 || Acl.GlobalWhiteAddrs.Count > 0))
+        if (AclEnable && (AclFilePath is not null || AclDirectory is not null) && (Acl.PlainAccessConfigs.Count > 0 || Acl.GlobalWhiteAddrs.Count > 0))
         {
-            errors.Add("Configure ACL either in AclFilePath or in Acl, not both.");
+            errors.Add("Configure ACL either in files (AclFilePath, AclDirectory) or in Acl, not both.");
         }
         if (TimerMaxDelaySec < 1 || TimerPrecisionMs is < 1 or > 60_000)
         {

@@ -176,6 +176,140 @@ public sealed class AclTests
     }
 
     [Test]
+    public async Task Files_in_the_acl_directory_add_accounts_and_are_changed_where_they_define_them()
+    {
+        using var dir = new TempDirectory();
+        string conf = Path.Combine(dir.Path, "conf");
+        string aclDir = Path.Combine(conf, "acl");
+        string defaultFile = Path.Combine(conf, "plain_acl.yml");
+        string teamA = Path.Combine(aclDir, "team-a.yml");
+        string teamB = Path.Combine(aclDir, "sub", "team-b.yaml");
+        string late = Path.Combine(aclDir, "z-late.yml");
+        Directory.CreateDirectory(Path.GetDirectoryName(teamB)!);
+        await File.WriteAllTextAsync(defaultFile, PlainAclYaml.Write(new AclConfig
+        {
+            GlobalWhiteAddrs = ["10.1.1.1"],
+            PlainAccessConfigs = { new PlainAccessConfig { AccessKey = "operator", SecretKey = "operator-secret", Admin = true } },
+        }, new DataVersion(1_700_000_000_000, 1)));
+        await File.WriteAllTextAsync(teamA, PlainAclYaml.Write(new AclConfig
+        {
+            GlobalWhiteAddrs = ["10.2.2.2"],
+            PlainAccessConfigs = { new PlainAccessConfig { AccessKey = "app-producer", SecretKey = "producer-secret", DefaultTopicPerm = "PUB" } },
+        }, new DataVersion(1_700_000_000_000, 2)));
+        await File.WriteAllTextAsync(teamB, PlainAclYaml.Write(new AclConfig
+        {
+            PlainAccessConfigs = { new PlainAccessConfig { AccessKey = "app-consumer", SecretKey = "consumer-secret", DefaultTopicPerm = "SUB" } },
+        }, new DataVersion(1_700_000_000_000, 3)));
+        // The same access key again in a later file: the first definition is the one in force.
+        await File.WriteAllTextAsync(late, PlainAclYaml.Write(new AclConfig
+        {
+            PlainAccessConfigs = { new PlainAccessConfig { AccessKey = "app-producer", SecretKey = "shadowed-secret" } },
+        }, new DataVersion(1_700_000_000_000, 4)));
+        await File.WriteAllTextAsync(Path.Combine(aclDir, "README.txt"), "accounts: [not yaml an ACL reader should look at");
+
+        await using Broker broker = await BrokerHarness.StartAsync(Path.Combine(dir.Path, "store"), o =>
+        {
+            o.AclEnable = true;
+            o.AclFilePath = defaultFile;
+            o.AclDirectory = aclDir;
+        });
+        await using var admin = Signed(broker, "operator", "operator-secret");
+        await using var producer = Signed(broker, "app-producer", "producer-secret");
+        await using var shadowed = Signed(broker, "app-producer", "shadowed-secret");
+        await using var consumer = Signed(broker, "app-consumer", "consumer-secret");
+
+        using (RemotingCommand config = await admin.InvokeAsync(RequestCode.GetBrokerClusterAclConfig))
+        using (RemotingCommand info = await admin.InvokeAsync(RequestCode.GetBrokerClusterAclInfo))
+        using (RemotingCommand byProducer = await producer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        using (RemotingCommand byShadowed = await shadowed.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        using (RemotingCommand byConsumer = await consumer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        {
+            AclConfig merged = AclConfig.Decode(config.Body.Span);
+            Assert.Multiple(() =>
+            {
+                Assert.That(merged.PlainAccessConfigs.Select(a => a.AccessKey), Is.EquivalentTo(new[] { "operator", "app-producer", "app-consumer" }));
+                Assert.That(merged.PlainAccessConfigs.Single(a => a.AccessKey == "app-producer").SecretKey, Is.EqualTo("producer-secret"));
+                Assert.That(merged.GlobalWhiteAddrs, Is.EquivalentTo(new[] { "10.1.1.1", "10.2.2.2" }));
+                Assert.That(byProducer.Code, Is.EqualTo(ResponseCode.Success), byProducer.Remark);
+                Assert.That(byConsumer.Code, Is.EqualTo(ResponseCode.Success), byConsumer.Remark);
+                Assert.That(byShadowed.Code, Is.Not.EqualTo(ResponseCode.Success), "the second definition of a key is not in force");
+                string versions = Field(info, "allAclFileVersion");
+                foreach (string file in new[] { defaultFile, teamA, teamB, late })
+                {
+                    Assert.That(versions, Does.Contain(System.Text.Json.JsonSerializer.Serialize(file)));
+                }
+                Assert.That(versions, Does.Not.Contain("README"));
+                Assert.That(DataVersion.Decode(Encoding.UTF8.GetBytes(Field(info, "version"))).Counter, Is.EqualTo(1), "the default file's version");
+            });
+        }
+
+        // An account is changed in the file that defines it; a new one goes to the default file.
+        using (RemotingCommand update = await admin.InvokeAsync(RequestCode.UpdateAndCreateAclConfig, BrokerTestClient.Fields(
+            ("accessKey", "app-consumer"), ("defaultTopicPerm", "PUB|SUB"))))
+        {
+            Assert.That(update.Code, Is.EqualTo(ResponseCode.Success), update.Remark);
+        }
+        using (RemotingCommand create = await admin.InvokeAsync(RequestCode.UpdateAndCreateAclConfig, BrokerTestClient.Fields(
+            ("accessKey", "latecomer"), ("secretKey", "latecomer-secret"))))
+        {
+            Assert.That(create.Code, Is.EqualTo(ResponseCode.Success), create.Remark);
+        }
+        using (RemotingCommand white = await admin.InvokeAsync(RequestCode.UpdateGlobalWhiteAddrsConfig, BrokerTestClient.Fields(
+            ("globalWhiteAddrs", "10.3.3.*"), ("aclFileFullPath", teamA))))
+        {
+            Assert.That(white.Code, Is.EqualTo(ResponseCode.Success), white.Remark);
+        }
+        using (RemotingCommand elsewhere = await admin.InvokeAsync(RequestCode.UpdateGlobalWhiteAddrsConfig, BrokerTestClient.Fields(
+            ("globalWhiteAddrs", "0.0.0.0/0"), ("aclFileFullPath", Path.Combine(dir.Path, "elsewhere.yml")))))
+        {
+            Assert.That(elsewhere.Code, Is.EqualTo(ResponseCode.UpdateGlobalWhiteAddrsConfigFailed));
+            Assert.That(elsewhere.Remark, Does.Contain("not an ACL file of this broker"));
+        }
+        AclConfig defaultOnDisk = PlainAclYaml.Parse(await File.ReadAllTextAsync(defaultFile), out DataVersion defaultVersion);
+        AclConfig teamAOnDisk = PlainAclYaml.Parse(await File.ReadAllTextAsync(teamA), out _);
+        AclConfig teamBOnDisk = PlainAclYaml.Parse(await File.ReadAllTextAsync(teamB), out DataVersion teamBVersion);
+        Assert.Multiple(() =>
+        {
+            Assert.That(teamBOnDisk.PlainAccessConfigs.Single().DefaultTopicPerm, Is.EqualTo("PUB|SUB"));
+            Assert.That(teamBVersion.Counter, Is.EqualTo(4));
+            Assert.That(defaultOnDisk.PlainAccessConfigs.Select(a => a.AccessKey), Is.EqualTo(new[] { "operator", "latecomer" }));
+            Assert.That(defaultOnDisk.GlobalWhiteAddrs, Is.EqualTo(new[] { "10.1.1.1" }));
+            Assert.That(defaultVersion.Counter, Is.EqualTo(2));
+            Assert.That(teamAOnDisk.GlobalWhiteAddrs, Is.EqualTo(new[] { "10.3.3.*" }));
+            Assert.That(File.Exists(Path.Combine(dir.Path, "elsewhere.yml")), Is.False);
+        });
+
+        using (RemotingCommand delete = await admin.InvokeAsync(RequestCode.DeleteAclConfig, BrokerTestClient.Fields(("accessKey", "app-consumer"))))
+        {
+            Assert.That(delete.Code, Is.EqualTo(ResponseCode.Success), delete.Remark);
+        }
+        Assert.That(PlainAclYaml.Parse(await File.ReadAllTextAsync(teamB), out _).PlainAccessConfigs, Is.Empty);
+        using (RemotingCommand gone = await consumer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        {
+            Assert.That(gone.Remark, Does.Contain("No acl config for app-consumer"));
+        }
+
+        // A file dropped into the directory is picked up; removed, its accounts go.
+        string newTeam = Path.Combine(aclDir, "new-team.yml");
+        await File.WriteAllTextAsync(newTeam, PlainAclYaml.Write(new AclConfig
+        {
+            PlainAccessConfigs = { new PlainAccessConfig { AccessKey = "newcomer", SecretKey = "newcomer-secret" } },
+        }, new DataVersion(1_700_000_000_000, 1)));
+        await using var newcomer = Signed(broker, "newcomer", "newcomer-secret");
+        await Eventually.HoldsAsync(async () =>
+        {
+            using RemotingCommand response = await newcomer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo);
+            return response.Code == ResponseCode.Success;
+        });
+        File.Delete(newTeam);
+        await Eventually.HoldsAsync(async () =>
+        {
+            using RemotingCommand response = await newcomer.InvokeAsync(RequestCode.GetBrokerRuntimeInfo);
+            return response.Remark?.Contains("No acl config for newcomer", StringComparison.Ordinal) == true;
+        });
+    }
+
+    [Test]
     public async Task A_broker_without_acl_ignores_signatures_and_says_so_to_the_acl_commands()
     {
         using var dir = new TempDirectory();

@@ -135,7 +135,7 @@ public sealed class BrokerConfTests
     }
 
     [Test]
-    public void AclEnable_InTheConf_ReadsPlainAclYmlBesideIt_AndAclFileTurnsAclOn()
+    public void AclEnable_InTheConf_ReadsPlainAclYmlAndTheAclDirectoryBesideIt_AndAclFileTurnsAclOn()
     {
         using var dir = new Mq.TestKit.TempDirectory();
         string path = Path.Combine(dir.Path, "broker.conf");
@@ -143,13 +143,17 @@ public sealed class BrokerConfTests
 
         ServerCommand fromConf = ServerCommand.Parse(["broker", "-c", path, "--store", dir.Path]);
         ServerCommand fromOption = ServerCommand.Parse(["broker", "--acl-file", "/etc/mq/acl.yml", "--store", dir.Path]);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "acl"));
+        ServerCommand withDirectory = ServerCommand.Parse(["broker", "-c", path, "--store", dir.Path]);
 
         Assert.Multiple(() =>
         {
             Assert.That(fromConf.Broker!.AclEnable, Is.True);
             Assert.That(fromConf.Broker.AclFilePath, Is.EqualTo(Path.Combine(dir.Path, "plain_acl.yml")));
+            Assert.That(fromConf.Broker.AclDirectory, Is.Null, "no acl directory beside the file");
             Assert.That(fromOption.Broker!.AclEnable, Is.True);
             Assert.That(fromOption.Broker.AclFilePath, Is.EqualTo("/etc/mq/acl.yml"));
+            Assert.That(withDirectory.Broker!.AclDirectory, Is.EqualTo(Path.Combine(dir.Path, "acl")), "conf/acl beside conf/plain_acl.yml, as 4.9.3+");
         });
     }
 }

@@ -87,11 +87,11 @@ internal sealed class AclAdminProcessor(Broker broker) : IBrokerProcessor
 
     private static string? UpdateGlobalWhiteList(RemotingCommand request, AclManager acl)
     {
-        acl.UpdateGlobalWhiteList(SplitList(request.ExtFields.GetString("globalWhiteAddrs"u8)));
+        acl.UpdateGlobalWhiteList(SplitList(request.ExtFields.GetString("globalWhiteAddrs"u8)), request.ExtFields.GetString("aclFileFullPath"u8));
         return null;
     }
 
-    /// <summary>GET_BROKER_CLUSTER_ACL_INFO: the configuration's version, per file as 4.9 keeps one per ACL file.</summary>
+    /// <summary>GET_BROKER_CLUSTER_ACL_INFO: the default file's version, and each ACL file's.</summary>
     private RemotingCommand Versions(RemotingCommand request, AclManager acl)
     {
         DataVersion version = acl.Version;
@@ -99,7 +99,12 @@ internal sealed class AclAdminProcessor(Broker broker) : IBrokerProcessor
         RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
         ExtFields fields = response.ExtFields;
         fields.Add("version"u8, versionJson);
-        fields.Add("allAclFileVersion"u8, "{" + JsonString(acl.FilePath ?? "BrokerOptions.Acl") + ":" + versionJson + "}");
+        var files = new StringBuilder("{");
+        foreach ((string file, DataVersion fileVersion) in acl.FileVersions())
+        {
+            files.Append(files.Length > 1 ? "," : string.Empty).Append(JsonString(file)).Append(':').Append(Encoding.UTF8.GetString(fileVersion.Encode()));
+        }
+        fields.Add("allAclFileVersion"u8, files.Append('}').ToString());
         fields.Add("brokerName"u8, broker.Options.BrokerName);
         fields.Add("brokerAddr"u8, broker.Address);
         fields.Add("clusterName"u8, broker.Options.BrokerClusterName);
