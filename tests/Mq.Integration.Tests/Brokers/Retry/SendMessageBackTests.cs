@@ -35,7 +35,7 @@ public sealed class SendMessageBackTests
 
         using RemotingCommand back = await client.InvokeAsync(RequestCode.ConsumerSendMsgBack, Back(offset));
         Assert.That(back.Code, Is.EqualTo(ResponseCode.Success), back.Remark);
-        List<DecodedMessage> parked = await DeliveryProbe.ReadAsync(client, "SCHEDULE_TOPIC_XXXX", 2);
+        List<DecodedMessage> parked = await DeliveryProbe.WaitForAsync(client, "SCHEDULE_TOPIC_XXXX", 2, 1);
         Assert.That(parked, Has.Count.EqualTo(1), "parked at delay level 3");
 
         DecodedMessage retry = (await DeliveryProbe.WaitForAsync(client, "%RETRY%G", 0, 1)).Single();
@@ -87,7 +87,7 @@ public sealed class SendMessageBackTests
         using RemotingCommand sent = await client.SendAsync("OrderTopic", [1]);
         using RemotingCommand back = await client.InvokeAsync(RequestCode.ConsumerSendMsgBack, Back(DeliveryProbe.CommitLogOffset(sent), delayLevel: 2));
         Assert.That(back.Code, Is.EqualTo(ResponseCode.Success));
-        Assert.That(await DeliveryProbe.ReadAsync(client, "SCHEDULE_TOPIC_XXXX", 1), Has.Count.EqualTo(1));
+        Assert.That(await DeliveryProbe.WaitForAsync(client, "SCHEDULE_TOPIC_XXXX", 1, 1), Has.Count.EqualTo(1));
         await DeliveryProbe.WaitForAsync(client, "%RETRY%G", 0, 1);
     }
 

@@ -24,7 +24,7 @@ public sealed class ScheduleMessageTests
         Assert.That(sent.ExtFields.GetRequiredString("queueId"u8), Is.EqualTo("1"), "the response names the real queue");
 
         Assert.That(await DeliveryProbe.ReadAsync(client, "DelayTopic", 1), Is.Empty, "not visible before due");
-        List<DecodedMessage> parked = await DeliveryProbe.ReadAsync(client, "SCHEDULE_TOPIC_XXXX", 0);
+        List<DecodedMessage> parked = await DeliveryProbe.WaitForAsync(client, "SCHEDULE_TOPIC_XXXX", 0, 1);
         Assert.That(parked, Has.Count.EqualTo(1));
         Assert.That(parked[0].Properties["REAL_TOPIC"], Is.EqualTo("DelayTopic"));
         Assert.That(parked[0].Properties["REAL_QID"], Is.EqualTo("1"));
@@ -58,7 +58,7 @@ public sealed class ScheduleMessageTests
         await using var client = new BrokerTestClient(broker.Address);
         using RemotingCommand sent = await client.SendAsync("DelayTopic", [1], BrokerTestClient.Properties(("DELAY", "40")));
         Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success));
-        Assert.That(await DeliveryProbe.ReadAsync(client, "SCHEDULE_TOPIC_XXXX", 1), Has.Count.EqualTo(1));
+        Assert.That(await DeliveryProbe.WaitForAsync(client, "SCHEDULE_TOPIC_XXXX", 1, 1), Has.Count.EqualTo(1));
         await DeliveryProbe.WaitForAsync(client, "DelayTopic", 0, 1);
     }
 

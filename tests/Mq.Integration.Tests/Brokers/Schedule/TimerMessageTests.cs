@@ -28,7 +28,7 @@ public sealed class TimerMessageTests
         using RemotingCommand now1 = await client.SendAsync("TimerTopic", Encoding.UTF8.GetBytes("now"), BrokerTestClient.Properties(("TIMER_DELAY_MS", "-5")));
         Assert.That(new[] { later.Code, sooner.Code, now1.Code }, Is.All.EqualTo(ResponseCode.Success));
 
-        List<DecodedMessage> parked = await DeliveryProbe.ReadAsync(client, "rmq_sys_wheel_timer", 0);
+        List<DecodedMessage> parked = await DeliveryProbe.WaitForAsync(client, "rmq_sys_wheel_timer", 0, 2);
         List<DecodedMessage> delivered = await DeliveryProbe.WaitForAsync(client, "TimerTopic", 0, 3);
 
         DecodedMessage immediate = delivered.Single(m => Encoding.UTF8.GetString(m.Body) == "now");
@@ -116,7 +116,7 @@ public sealed class TimerMessageTests
         using RemotingCommand sent = await client.SendAsync("TimerAndDelay", [1], BrokerTestClient.Properties(("DELAY", "1"), ("TIMER_DELAY_SEC", "3600")));
 
         Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success));
-        List<DecodedMessage> parked = await DeliveryProbe.ReadAsync(client, "SCHEDULE_TOPIC_XXXX", 0);
+        List<DecodedMessage> parked = await DeliveryProbe.WaitForAsync(client, "SCHEDULE_TOPIC_XXXX", 0, 1);
         Assert.That(parked, Has.Count.EqualTo(1));
         Assert.That(parked[0].Properties, Does.Not.ContainKey("TIMER_DELAY_SEC"));
         await DeliveryProbe.WaitForAsync(client, "TimerAndDelay", 0, 1);

@@ -37,7 +37,7 @@ public sealed class TransactionTests
         Assert.That(committed.ExtFields.GetRequiredString("queueId"u8), Is.EqualTo("2"));
 
         Assert.That(await DeliveryProbe.ReadAsync(client, "TxTopic", 2), Is.Empty, "half messages are invisible");
-        List<DecodedMessage> halves = await DeliveryProbe.ReadAsync(client, "RMQ_SYS_TRANS_HALF_TOPIC", 0);
+        List<DecodedMessage> halves = await DeliveryProbe.WaitForAsync(client, "RMQ_SYS_TRANS_HALF_TOPIC", 0, 2);
         Assert.That(halves, Has.Count.EqualTo(2));
         Assert.That(halves[1].Properties["REAL_TOPIC"], Is.EqualTo("TxTopic"));
         Assert.That(halves[1].Properties["REAL_QID"], Is.EqualTo("2"));
@@ -60,7 +60,7 @@ public sealed class TransactionTests
         Assert.That(MessageSysFlag.TransactionType(message.SysFlag), Is.EqualTo(MessageSysFlag.TransactionCommitType));
         Assert.That(message.PreparedTransactionOffset, Is.EqualTo(DeliveryProbe.CommitLogOffset(committed)));
 
-        List<DecodedMessage> ops = await DeliveryProbe.ReadAsync(client, "RMQ_SYS_TRANS_OP_HALF_TOPIC", 0);
+        List<DecodedMessage> ops = await DeliveryProbe.WaitForAsync(client, "RMQ_SYS_TRANS_OP_HALF_TOPIC", 0, 2);
         Assert.That(ops.Select(o => Encoding.UTF8.GetString(o.Body)), Is.EqualTo(new[] { "0", "1" }));
         Assert.That(ops.Select(o => o.Tags), Is.All.EqualTo("d"));
     }
