@@ -70,6 +70,7 @@ public sealed class SlowConsumerTests
             maxQueued = Math.Max(maxQueued, serverSide.QueuedBytes);
             using RemotingCommand sent = await client.SendAsync(Topic, payload, queueId: 0);
             Assert.That(sent.Code, Is.EqualTo(ResponseCode.Success), sent.Remark);
+            await broker.Store.WaitForDispatchAsync(broker.Store.CommitLogMaxOffset, cancellationToken);
             using RemotingCommand pulled = await client.PullAsync("OtherGroup", Topic, 0, i, maxMsgNums: 1);
             Assert.That(pulled.Code, Is.EqualTo(ResponseCode.Success), pulled.Remark);
             Assert.That(serverSide.QueuedBytes, Is.LessThanOrEqualTo(writeHighWater + 64 * 1024), "answers queued for the slow client");

@@ -108,6 +108,7 @@ public sealed class SendMessageBackTests
 
         using RemotingCommand garbage = await client.InvokeAsync(RequestCode.ConsumerSendMsgBack, [new("group", "G")]);
         Assert.That(garbage.Code, Is.Not.EqualTo(ResponseCode.Success));
+        await broker.Store.WaitForDispatchAsync(broker.Store.CommitLogMaxOffset);
         using RemotingCommand stillThere = await client.PullAsync("G", "OrderTopic", 0, 0);
         Assert.That(stillThere.Code, Is.EqualTo(ResponseCode.Success), "nothing stored was lost");
     }
