@@ -6,6 +6,8 @@ namespace Mq.Benchmarks.Client;
 /// <summary>
 /// Question: how fast does a fresh push consumer group (concurrent, default parallelism) drain a topic of
 /// 5000 stored 100 B messages from an in-process broker end to end (rebalance, pull, decode, handler, offsets)?
+/// With 16 queues the consumer keeps more pulls in flight on its broker connection than the transport's
+/// busy threshold (8), above which its requests are written by a pool thread.
 /// </summary>
 [MemoryDiagnoser]
 public class ConsumeThroughputBenchmarks
@@ -15,11 +17,19 @@ public class ConsumeThroughputBenchmarks
     private ClientCluster _cluster = null!;
     private int _group;
 
+    /// <summary>Queues of the topic (one pull in flight each).</summary>
+    [Params(4, 16)]
+    public int Queues { get; set; }
+
     /// <summary>Starts the cluster and fills the topic.</summary>
     [GlobalSetup]
     public async Task SetupAsync()
     {
         _cluster = await ClientCluster.StartAsync();
+        await using (var admin = new AdminClient(new AdminClientOptions { NameServerAddresses = [_cluster.NameServer.Address] }))
+        {
+            await admin.CreateTopicAsync("BenchConsume", Queues);
+        }
         await using var producer = new Producer(new ProducerOptions { NameServerAddresses = [_cluster.NameServer.Address], ProducerGroup = "PG_FILL" });
         await producer.StartAsync();
         byte[] body = new byte[100];
