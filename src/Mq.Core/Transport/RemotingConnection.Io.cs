@@ -309,7 +309,9 @@ internal sealed partial class RemotingConnection
                 CompleteOutput(); // keeps the writer flag for good
                 return;
             }
-            Volatile.Write(ref _writing, 0);
+            // A full fence, not a release: the queue is read below, and a plain store could still be buffered while
+            // that read misses a frame whose sender then sees the flag still taken, leaving the frame for the scan.
+            Interlocked.Exchange(ref _writing, 0);
             SignalWritable();
             if ((_sendQueue.IsEmpty && !_closing) || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
             {
