@@ -6,7 +6,8 @@ namespace Mq.Brokers.Acl;
 /// <summary>
 /// A white-list entry of an ACL file (RocketMQ <c>RemoteAddressStrategyFactory</c>): empty matches nothing;
 /// <c>*</c> (or <c>*.*.*.*</c>) everything; <c>10.0.0.{1,2}</c> and <c>10.0.0.1,10.0.0.2</c> a set;
-/// <c>10.0.*.*</c> or <c>10.0.1-9.*</c> an IPv4 range; otherwise one IPv4 or IPv6 address.
+/// <c>10.0.*.*</c> or <c>10.0.1-9.*</c> an IPv4 range, <c>fe80::1:*</c> or <c>fe80:0:0:0:0:0:1-ff:*</c> an IPv6
+/// range (hexadecimal groups); otherwise one IPv4 or IPv6 address.
 /// </summary>
 internal abstract class RemoteAddressMatcher
 {
@@ -98,65 +99,104 @@ internal abstract class RemoteAddressMatcher
 
     /// <summary>
     /// <c>a.b.c.*</c>, <c>a.b.*.*</c>, <c>a.*.*.*</c>, or the same with <c>m-n</c> in place of the first <c>*</c>:
-    /// the leading parts equal, the ranged part within m..n.
+    /// the leading parts equal, the ranged part within m..n. IPv6 alike with 16-bit hexadecimal groups (4.9's
+    /// <c>RangeRemoteAddressStrategy</c>), the leading groups possibly shortened with <c>::</c>.
     /// </summary>
     private sealed class Range : RemoteAddressMatcher
     {
         private readonly byte[] _head;
         private readonly int _start;
         private readonly int _end;
+        private readonly bool _ipv6;
 
-        private Range(byte[] head, int start, int end)
+        private Range(byte[] head, int start, int end, bool ipv6)
         {
             _head = head;
             _start = start;
             _end = end;
+            _ipv6 = ipv6;
         }
 
         public static Range ParseRange(string text)
         {
             if (text.Contains(':'))
             {
-                throw Invalid(text, "IPv6 ranges are not supported; list the addresses instead");
+                return ParseIPv6Range(text);
             }
             string[] parts = text.Split('.');
             if (parts.Length != 4)
             {
                 throw Invalid(text, "an IPv4 range has four parts");
             }
-            for (int ranged = 1; ranged < 4; ranged++)
+            int ranged = RangedPart(parts, text);
+            var head = new byte[ranged];
+            for (int i = 0; i < ranged; i++)
+            {
+                head[i] = Octet(parts[i], text);
+            }
+            (int start, int end) = Bounds(parts[ranged].Trim(), 255, NumberStyles.None, text);
+            return new Range(head, start, end, ipv6: false);
+        }
+
+        private static Range ParseIPv6Range(string text)
+        {
+            string[] groups = text.Split(':');
+            int ranged = RangedPart(groups, text);
+            int tail = groups.Length - ranged;
+            // The leading groups with zeros in place of the ranged ones make a whole address: parsing it expands '::'
+            // and tells where the ranged group sits.
+            string whole = string.Join(':', groups[..ranged]) + string.Concat(Enumerable.Repeat(":0", tail));
+            if (whole.Count(c => c == ':') > 8 || !IPAddress.TryParse(whole, out IPAddress? address)
+                || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || whole.Contains('.'))
+            {
+                throw Invalid(text, $"'{string.Join(':', groups[..ranged])}' does not lead an IPv6 address");
+            }
+            int position = 8 - tail;
+            if (position < 1)
+            {
+                throw Invalid(text, "no '*' or 'm-n' group after the first");
+            }
+            (int start, int end) = Bounds(groups[ranged].Trim(), 0xffff, NumberStyles.AllowHexSpecifier, text);
+            return new Range(address.GetAddressBytes()[..(2 * position)], start, end, ipv6: true);
+        }
+
+        /// <summary>The first part after the first that is '*' or 'm-n'; every part after it must be '*'.</summary>
+        private static int RangedPart(string[] parts, string text)
+        {
+            for (int ranged = 1; ranged < parts.Length; ranged++)
             {
                 string part = parts[ranged].Trim();
                 if (part != "*" && !part.Contains('-'))
                 {
                     continue;
                 }
-                var head = new byte[ranged];
-                for (int i = 0; i < ranged; i++)
-                {
-                    head[i] = Octet(parts[i], text);
-                }
-                for (int i = ranged + 1; i < 4; i++)
+                for (int i = ranged + 1; i < parts.Length; i++)
                 {
                     if (parts[i].Trim() != "*")
                     {
                         throw Invalid(text, "only '*' may follow the ranged part");
                     }
                 }
-                if (part == "*")
-                {
-                    return new Range(head, 0, 255);
-                }
-                string[] bounds = part.Split('-');
-                int start = bounds.Length == 2 ? Octet(bounds[0], text) : -1;
-                int end = bounds.Length == 2 ? Octet(bounds[1], text) : -1;
-                if (start < 0 || start > end)
-                {
-                    throw Invalid(text, $"'{part}' is not a range m-n with 0 <= m <= n <= 255");
-                }
-                return new Range(head, start, end);
+                return ranged;
             }
             throw Invalid(text, "no '*' or 'm-n' part after the first");
+        }
+
+        private static (int Start, int End) Bounds(string part, int max, NumberStyles style, string text)
+        {
+            if (part == "*")
+            {
+                return (0, max);
+            }
+            string[] bounds = part.Split('-');
+            if (bounds.Length == 2
+                && int.TryParse(bounds[0].Trim(), style, CultureInfo.InvariantCulture, out int start)
+                && int.TryParse(bounds[1].Trim(), style, CultureInfo.InvariantCulture, out int end)
+                && start >= 0 && start <= end && end <= max && bounds[0].Trim().Length <= 5 && bounds[1].Trim().Length <= 5)
+            {
+                return (start, end);
+            }
+            throw Invalid(text, max == 255 ? $"'{part}' is not a range m-n with 0 <= m <= n <= 255" : $"'{part}' is not a range m-n of hexadecimal groups with m <= n <= ffff");
         }
 
         private static byte Octet(string text, string entry) =>
@@ -166,17 +206,17 @@ internal abstract class RemoteAddressMatcher
 
         public override bool Matches(IPAddress address)
         {
-            if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            if (address.AddressFamily != (_ipv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork))
             {
                 return false;
             }
-            Span<byte> bytes = stackalloc byte[4];
+            Span<byte> bytes = stackalloc byte[16];
             address.TryWriteBytes(bytes, out _);
             if (!bytes[.._head.Length].SequenceEqual(_head))
             {
                 return false;
             }
-            int value = bytes[_head.Length];
+            int value = _ipv6 ? (bytes[_head.Length] << 8) | bytes[_head.Length + 1] : bytes[_head.Length];
             return value >= _start && value <= _end;
         }
     }

@@ -24,6 +24,16 @@ public sealed class RemoteAddressMatcherTests
     [TestCase("::1", "::1", true)]
     [TestCase("0:0:0:0:0:0:0:1", "::1", true)]
     [TestCase("10.1.2.*", "::1", false)]
+    [TestCase("fe80::1:*", "fe80::1:abcd", true)]
+    [TestCase("fe80::1:*", "fe80::2:abcd", false)]
+    [TestCase("fe80::1:*", "10.1.2.3", false)]
+    [TestCase("fe80:0:0:0:0:0:1-ff:*", "fe80::20:1", true)]
+    [TestCase("fe80:0:0:0:0:0:1-ff:*", "fe80::100:1", false)]
+    [TestCase("2001:db8::*", "2001:db8::5", true)]
+    [TestCase("2001:db8::*", "2001:db8:1::5", false)]
+    [TestCase("2001:db8::*:*", "2001:db8::7:5", true)]
+    [TestCase("fe80::a-F", "fe80::c", true)]
+    [TestCase("fe80::a-F", "fe80::10", false)]
     public void Entries_match_as_RocketMQ_defines_them(string entry, string address, bool matches)
     {
         Assert.That(RemoteAddressMatcher.Parse(entry).Matches(IPAddress.Parse(address)), Is.EqualTo(matches));
@@ -41,7 +51,12 @@ public sealed class RemoteAddressMatcherTests
     [TestCase("10.1.*.5")]
     [TestCase("10.1.2.20-10")]
     [TestCase("10.1.2.{3,x}")]
-    [TestCase("fe80::*")]
+    [TestCase("fe80::1:10-5")]
+    [TestCase("fe80::1:*:7")]
+    [TestCase("fe80::1::*")]
+    [TestCase("fe80::1:fffff-1")]
+    [TestCase("1:2:3:4:5:6:7:8:*")]
+    [TestCase("*:1::1")]
     [TestCase("not-an-address")]
     public void Malformed_entries_are_refused(string entry)
     {
