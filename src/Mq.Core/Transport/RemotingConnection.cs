@@ -13,7 +13,8 @@ namespace Mq.Transport;
 /// (<see cref="InvokeAsync"/>, <see cref="InvokeOnewayAsync"/>); handlers receive it with each request.
 /// The receive loop routes by the response bit: responses complete this connection's pending table,
 /// requests go to the peer's handlers. Writes from any thread are combined: whoever finds the writer
-/// free writes everything queued and flushes once.
+/// free writes everything queued and flushes once; on a connection with many answers awaited, a pool
+/// thread does it for the sender (<see cref="BusyInFlight"/>).
 /// </summary>
 internal sealed partial class RemotingConnection : IThreadPoolWorkItem
 {
