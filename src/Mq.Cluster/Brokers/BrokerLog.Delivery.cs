@@ -37,4 +37,7 @@ internal static partial class BrokerLog
 
     [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Re-putting the timer message at timer-queue offset {Offset} to {Topic} was refused ({Status}); retrying")]
     public static partial void TimerRedeliveryRefused(ILogger logger, string topic, long offset, string status);
+
+    [LoggerMessage(EventId = 613, Level = LogLevel.Information, Message = "Timer message {Key} at timer-queue offset {Offset} cancelled (TIMER_DEL_UNIQKEY); not delivered")]
+    public static partial void TimerMessageCancelled(ILogger logger, string key, long offset);
 }

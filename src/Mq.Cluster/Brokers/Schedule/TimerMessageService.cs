@@ -17,6 +17,12 @@ namespace Mq.Brokers.Schedule;
 /// pending, written periodically and at stop. A clean restart delivers nothing twice; after a crash, messages
 /// delivered since the last write are delivered again (at least once, as RocketMQ). Pending messages are held in
 /// memory as (offset, time) pairs, about 60 B each.
+/// <para>
+/// Cancellation is 5.x's: a timer message carrying TIMER_DEL_UNIQKEY = <c>realTopic+uniqKey</c> and due at the same
+/// (rounded) time is never delivered itself, and the message of that topic and UNIQ_KEY due at that time is dropped.
+/// The cancellations are collected as the queue is read (also from the pending messages re-read at start), so they
+/// hold whatever the order of the two in the queue.
+/// </para>
 /// </summary>
 internal sealed class TimerMessageService : IMessageArrivalListener
 {
@@ -27,6 +33,8 @@ internal sealed class TimerMessageService : IMessageArrivalListener
     private readonly Lock _gate = new();
     private readonly PriorityQueue<long, (long Due, long Offset)> _heap = new();
     private readonly SortedSet<long> _pending = [];
+    // Due time -> the realTopic+uniqKey keys cancelled at that time; dropped once the heap has passed that time.
+    private readonly Dictionary<long, HashSet<string>> _cancelled = [];
     private readonly Storage.Threading.AsyncSignal _arrival = new();
     private long _scanned;
     private Task? _loop;
@@ -248,9 +256,17 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             for (int i = 0; i < result.MessageCount; i++)
             {
                 long offset = result.QueueOffsets[i];
-                long due = DueTime(result.Messages[i].Span);
+                (long due, string? cancels) = DueTime(result.Messages[i].Span);
                 _pending.Add(offset);
                 _heap.Enqueue(offset, (due, offset));
+                if (cancels is not null)
+                {
+                    if (!_cancelled.TryGetValue(due, out HashSet<string>? keys))
+                    {
+                        _cancelled[due] = keys = new HashSet<string>(StringComparer.Ordinal);
+                    }
+                    keys.Add(cancels);
+                }
             }
             if (advance)
             {
@@ -260,12 +276,14 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         return result.NextBeginOffset;
     }
 
-    private static long DueTime(ReadOnlySpan<byte> record)
+    /// <summary>A parked message's delivery time, and the key it cancels when it is a cancellation.</summary>
+    private static (long Due, string? Cancels) DueTime(ReadOnlySpan<byte> record)
     {
         DecodedMessage stored = MessageDecoder.Decode(record);
         // A record without a readable time (it cannot come from the put hook) is delivered at once.
-        return stored.Properties.TryGetValue(MessageConst.TimerOutMs, out string? text)
-            && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long due) ? due : 0;
+        long due = stored.Properties.TryGetValue(MessageConst.TimerOutMs, out string? text)
+            && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : 0;
+        return (due, stored.Properties.GetValueOrDefault(MessageConst.TimerDeleteUniqueKey));
     }
 
     /// <summary>Delivers every due message; returns how long until the next one is due (infinite: none pending).</summary>
@@ -288,7 +306,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             {
                 return TimeSpan.FromMilliseconds(due - now);
             }
-            if (!await DeliverAsync(offset, stopping).ConfigureAwait(false))
+            if (!await DeliverAsync(offset, due, stopping).ConfigureAwait(false))
             {
                 return RetryDelay;
             }
@@ -296,13 +314,20 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             {
                 _heap.Dequeue();
                 _pending.Remove(offset);
+                if (_cancelled.Count > 0 && (!_heap.TryPeek(out _, out (long Due, long Offset) next) || next.Due > due))
+                {
+                    _cancelled.Remove(due);
+                }
             }
         }
         return TimeSpan.Zero;
     }
 
-    /// <summary>Re-puts the timer message at <paramref name="offset"/> to its real topic; false when the store refused it (retried).</summary>
-    private async Task<bool> DeliverAsync(long offset, CancellationToken stopping)
+    /// <summary>
+    /// Re-puts the timer message at <paramref name="offset"/> to its real topic unless it is a cancellation or cancelled;
+    /// false when the store refused it (retried).
+    /// </summary>
+    private async Task<bool> DeliverAsync(long offset, long due, CancellationToken stopping)
     {
         DecodedMessage stored;
         using (GetMessagesResult result = _broker.Store.GetMessages(TopicValidator.TimerTopic, 0, offset, 1, 4 * 1024 * 1024))
@@ -316,9 +341,18 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             stored = MessageDecoder.Decode(result.Messages[0].Span);
         }
         Dictionary<string, string> properties = StoredMessageCopy.Properties(stored);
+        if (properties.ContainsKey(MessageConst.TimerDeleteUniqueKey))
+        {
+            return true; // a cancellation: it has done its work by being read
+        }
         if (!StoredMessageCopy.TryRealDestination(properties, remove: true, out string? topic, out int queueId))
         {
             BrokerLog.TimerMessageDiscarded(_broker.Logger, offset, "it has no REAL_TOPIC/REAL_QID");
+            return true;
+        }
+        if (properties.TryGetValue(MessageConst.UniqueClientMessageIdKeyIndex, out string? uniqueKey) && IsCancelled(due, topic + "+" + uniqueKey))
+        {
+            BrokerLog.TimerMessageCancelled(_broker.Logger, topic + "+" + uniqueKey, offset);
             return true;
         }
         string now = _broker.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
@@ -333,6 +367,14 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             return false;
         }
         return true;
+    }
+
+    private bool IsCancelled(long due, string key)
+    {
+        lock (_gate)
+        {
+            return _cancelled.TryGetValue(due, out HashSet<string>? keys) && keys.Contains(key);
+        }
     }
 
     private sealed class Progress

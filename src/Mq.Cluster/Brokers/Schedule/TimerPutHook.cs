@@ -10,7 +10,9 @@ namespace Mq.Brokers.Schedule;
 /// <c>transformTimerMessage</c>): the delivery time comes from TIMER_DELAY_SEC, else TIMER_DELAY_MS, else
 /// TIMER_DELIVER_MS; one in the future is rounded down to the timer precision into TIMER_OUT_MS, the real
 /// destination kept in REAL_TOPIC / REAL_QID; one already due is stored as is. A delay level wins over the timer
-/// properties, which are then dropped (as 5.x does). Registered before <see cref="DelayPutHook"/>. Messages without
+/// properties, which are then dropped (as 5.x does). A message with TIMER_DEL_UNIQKEY (<c>realTopic+uniqKey</c>) and the
+/// same delivery time cancels that timer message (see <see cref="TimerMessageService"/>); it must arrive before the
+/// time. Registered before <see cref="DelayPutHook"/>. Messages without
 /// timer properties pass with one scan of their properties and no allocation.
 /// </summary>
 internal sealed class TimerPutHook(BrokerOptions options, TimeProvider time) : IPutMessageHook
@@ -56,14 +58,14 @@ internal sealed class TimerPutHook(BrokerOptions options, TimeProvider time) : I
             remark = "timer message illegal: TIMER_DELAY_SEC, TIMER_DELAY_MS or TIMER_DELIVER_MS is not a number";
             return ResponseCode.MessageIllegal;
         }
-        if (properties.ContainsKey(MessageConst.TimerDeleteUniqueKey))
-        {
-            // 5.x cancels a pending timer message with such a message; this broker has no cancellation.
-            remark = "timer message illegal: cancelling a timer message (TIMER_DEL_UNIQKEY) is not supported by this broker";
-            return ResponseCode.MessageIllegal;
-        }
         if (deliverMs <= now)
         {
+            if (properties.ContainsKey(MessageConst.TimerDeleteUniqueKey))
+            {
+                // A cancellation must reach the timer before the message it cancels is due (5.x refuses it the same way).
+                remark = "timer message illegal: the timer message TIMER_DEL_UNIQKEY cancels is already due";
+                return ResponseCode.MessageIllegal;
+            }
             return 0;
         }
         long maxDelayMs = options.TimerMaxDelaySec * 1000;

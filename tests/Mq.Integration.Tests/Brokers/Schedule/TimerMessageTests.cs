@@ -90,7 +90,7 @@ public sealed class TimerMessageTests
 
         using RemotingCommand tooFar = await client.SendAsync("TimerRefused", [1], BrokerTestClient.Properties(("TIMER_DELAY_SEC", "61")));
         using RemotingCommand garbage = await client.SendAsync("TimerRefused", [1], BrokerTestClient.Properties(("TIMER_DELIVER_MS", "soon")));
-        using RemotingCommand cancel = await client.SendAsync("TimerRefused", [1], BrokerTestClient.Properties(("TIMER_DELAY_SEC", "5"), ("TIMER_DEL_UNIQKEY", "x")));
+        using RemotingCommand cancel = await client.SendAsync("TimerRefused", [1], BrokerTestClient.Properties(("TIMER_DELAY_MS", "-5"), ("TIMER_DEL_UNIQKEY", "TimerRefused+x")));
         using RemotingCommand off = await noWheelClient.SendAsync("TimerRefused", [1], BrokerTestClient.Properties(("TIMER_DELAY_SEC", "5")));
 
         Assert.Multiple(() =>
@@ -98,12 +98,49 @@ public sealed class TimerMessageTests
             Assert.That(tooFar.Code, Is.EqualTo(ResponseCode.MessageIllegal));
             Assert.That(tooFar.Remark, Does.Contain("max delay 60000ms"));
             Assert.That(garbage.Code, Is.EqualTo(ResponseCode.MessageIllegal));
-            Assert.That(cancel.Code, Is.EqualTo(ResponseCode.MessageIllegal));
+            Assert.That(cancel.Code, Is.EqualTo(ResponseCode.MessageIllegal), "a cancellation for a time already past");
+            Assert.That(cancel.Remark, Does.Contain("already due"));
             Assert.That(off.Code, Is.EqualTo(ResponseCode.MessageIllegal));
             Assert.That(off.Remark, Does.Contain("timerWheelEnable"));
             Assert.That(broker.Store.GetMaxOffsetInQueue("rmq_sys_wheel_timer", 0), Is.Zero);
             Assert.That(broker.Store.GetMaxOffsetInQueue("TimerRefused", 0), Is.Zero);
         });
+    }
+
+    [Test]
+    public async Task A_cancellation_for_the_same_time_drops_its_message_across_a_restart_and_is_not_delivered_itself()
+    {
+        using var directory = new TempDirectory();
+        long at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3000;
+        static string Ms(long ms) => ms.ToString(CultureInfo.InvariantCulture);
+        await using (Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(directory.Path))
+        {
+            await using var client = new BrokerTestClient(broker.Address);
+            var sent = new List<RemotingCommand>
+            {
+                await client.SendAsync("TimerCancel", Encoding.UTF8.GetBytes("doomed"), BrokerTestClient.Properties(("TIMER_DELIVER_MS", Ms(at)), ("UNIQ_KEY", "U-DOOMED"))),
+                await client.SendAsync("TimerCancel", Encoding.UTF8.GetBytes("kept"), BrokerTestClient.Properties(("TIMER_DELIVER_MS", Ms(at)), ("UNIQ_KEY", "U-KEPT"))),
+                // The right key for another time cancels nothing (5.x matches within one time slot).
+                await client.SendAsync("TimerCancel", [0], BrokerTestClient.Properties(("TIMER_DELIVER_MS", Ms(at + 60_000)), ("TIMER_DEL_UNIQKEY", "TimerCancel+U-KEPT"))),
+                await client.SendAsync("TimerCancel", [0], BrokerTestClient.Properties(("TIMER_DELIVER_MS", Ms(at)), ("TIMER_DEL_UNIQKEY", "TimerCancel+U-DOOMED"))),
+                await client.SendAsync("TimerCancel", Encoding.UTF8.GetBytes("later"), BrokerTestClient.Properties(("TIMER_DELIVER_MS", Ms(at + 1500)), ("UNIQ_KEY", "U-LATER"))),
+            };
+            Assert.That(sent.Select(r => r.Code), Is.All.EqualTo(ResponseCode.Success));
+            sent.ForEach(r => r.Dispose());
+            await DeliveryProbe.WaitForAsync(client, "rmq_sys_wheel_timer", 0, 5);
+        }
+
+        // Restarted: the pending messages, the cancellation among them, are read back from the timer queue.
+        await using (Mq.Brokers.Broker broker = await BrokerHarness.StartAsync(directory.Path))
+        {
+            await using var client = new BrokerTestClient(broker.Address);
+            await DeliveryProbe.WaitForAsync(client, "TimerCancel", 0, 2);
+            // Only the cancellation for the later time is left once "later" is out: everything due before it was handled.
+            await Eventually.HoldsAsync(() => Task.FromResult(broker.Timers.PendingCount == 1));
+            await broker.Store.WaitForDispatchAsync(broker.Store.CommitLogMaxOffset);
+            List<DecodedMessage> delivered = await DeliveryProbe.ReadAsync(client, "TimerCancel", 0);
+            Assert.That(delivered.Select(m => Encoding.UTF8.GetString(m.Body)), Is.EqualTo(new[] { "kept", "later" }));
+        }
     }
 
     [Test]
