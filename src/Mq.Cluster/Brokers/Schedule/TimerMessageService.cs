@@ -16,7 +16,7 @@ namespace Mq.Brokers.Schedule;
 /// offset: <c>config/timerProgress.json</c> keeps how far the queue was read and the ranges of offsets still
 /// pending, written periodically and at stop. A clean restart delivers nothing twice; after a crash, messages
 /// delivered since the last write are delivered again (at least once, as RocketMQ). Pending messages are held in
-/// memory as (offset, time) pairs, about 60 B each.
+/// memory only as heap entries of (offset, time), 24 B each plus the heap's spare capacity.
 /// <para>
 /// Cancellation is 5.x's: a timer message carrying TIMER_DEL_UNIQKEY = <c>realTopic+uniqKey</c> and due at the same
 /// (rounded) time is never delivered itself, and the message of that topic and UNIQ_KEY due at that time is dropped.
@@ -32,7 +32,9 @@ internal sealed class TimerMessageService : IMessageArrivalListener
     private readonly string _path;
     private readonly Lock _gate = new();
     private readonly PriorityQueue<long, (long Due, long Offset)> _heap = new();
-    private readonly SortedSet<long> _pending = [];
+    // The pending ranges of the progress file until they have been read back into the heap; while they are, the
+    // file is not rewritten (the heap does not hold them all yet).
+    private List<long[]>? _loaded;
     // Due time -> the realTopic+uniqKey keys cancelled at that time; dropped once the heap has passed that time.
     private readonly Dictionary<long, HashSet<string>> _cancelled = [];
     private readonly Storage.Threading.AsyncSignal _arrival = new();
@@ -53,7 +55,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return _heap.Count;
             }
         }
     }
@@ -67,16 +69,7 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             return;
         }
         _scanned = progress.Scanned;
-        foreach (long[] range in progress.Pending ?? [])
-        {
-            if (range is [long start, long end])
-            {
-                for (long offset = start; offset < end; offset++)
-                {
-                    _pending.Add(offset);
-                }
-            }
-        }
+        _loaded = progress.Pending;
     }
 
     /// <summary>Starts delivering (masters only, as delay levels).</summary>
@@ -110,24 +103,28 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         Progress progress;
         lock (_gate)
         {
-            var ranges = new List<long[]>();
-            long start = -1;
-            long end = -1;
-            foreach (long offset in _pending)
+            if (_loaded is not null)
             {
-                if (offset != end)
-                {
-                    if (start >= 0)
-                    {
-                        ranges.Add([start, end]);
-                    }
-                    start = offset;
-                }
-                end = offset + 1;
+                return; // still reading the file's pending messages back: the file is what is in force
             }
-            if (start >= 0)
+            var pending = new long[_heap.Count];
+            int count = 0;
+            foreach ((long offset, _) in _heap.UnorderedItems)
             {
-                ranges.Add([start, end]);
+                pending[count++] = offset;
+            }
+            Array.Sort(pending);
+            var ranges = new List<long[]>();
+            for (int i = 0; i < pending.Length; i++)
+            {
+                if (ranges.Count > 0 && ranges[^1][1] == pending[i])
+                {
+                    ranges[^1][1] = pending[i] + 1;
+                }
+                else
+                {
+                    ranges.Add([pending[i], pending[i] + 1]);
+                }
             }
             progress = new Progress { Scanned = _scanned, Pending = ranges };
         }
@@ -144,32 +141,30 @@ internal sealed class TimerMessageService : IMessageArrivalListener
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        try
+        // Pending offsets from the file are read back first: their delivery times are in the messages. Nothing is
+        // delivered or newly read before that is complete.
+        while (_loaded is not null)
         {
-            // Pending offsets from the file are read back first: their delivery times are in the messages.
-            long[] reload;
-            lock (_gate)
+            try
             {
-                reload = [.. _pending];
-            }
-            foreach (long offset in reload)
-            {
-                ReadIntoHeap(offset, 1, advance: false);
-            }
-            lock (_gate)
-            {
-                // A pending offset no longer in the queue (cut off by recovery after a crash) has nothing to deliver.
-                var reloaded = new HashSet<long>();
-                foreach ((long offset, _) in _heap.UnorderedItems)
+                ReadBackPending(_loaded);
+                lock (_gate)
                 {
-                    reloaded.Add(offset);
+                    _loaded = null;
                 }
-                _pending.RemoveWhere(o => o < _scanned && !reloaded.Contains(o));
             }
-        }
-        catch (Exception ex)
-        {
-            BrokerLog.TimerDeliveryFailed(_broker.Logger, ex);
+            catch (Exception ex)
+            {
+                BrokerLog.TimerDeliveryFailed(_broker.Logger, ex);
+                try
+                {
+                    await Task.Delay(RetryDelay, _broker.Time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
         Task? arrival = null;
         while (!stopping.IsCancellationRequested)
@@ -212,6 +207,33 @@ internal sealed class TimerMessageService : IMessageArrivalListener
         }
     }
 
+    /// <summary>
+    /// Reads the pending offsets of the progress file into the heap (again from scratch when retried). An offset no
+    /// longer in the queue (cut off by recovery after a crash, or by retention) has nothing to deliver.
+    /// </summary>
+    private void ReadBackPending(List<long[]> ranges)
+    {
+        lock (_gate)
+        {
+            _heap.Clear();
+            _cancelled.Clear();
+        }
+        long min = _broker.Store.GetMinOffsetInQueue(TopicValidator.TimerTopic, 0);
+        long max = _broker.Store.GetMaxOffsetInQueue(TopicValidator.TimerTopic, 0);
+        foreach (long[] range in ranges)
+        {
+            if (range is not [long start, long end])
+            {
+                continue;
+            }
+            for (long offset = Math.Max(start, min), stop = Math.Min(end, max); offset < stop;)
+            {
+                long next = ReadIntoHeap(offset, (int)Math.Min(32, stop - offset), advance: false);
+                offset = next > offset ? next : offset + 1;
+            }
+        }
+    }
+
     /// <summary>Adds every message the timer queue gained since the last read to the heap.</summary>
     private void ReadNew()
     {
@@ -237,15 +259,14 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             && result.NextBeginOffset > from)
         {
             // Retention removed the queue's head (or the progress is stale): resume where it has messages.
-            lock (_gate)
+            if (advance)
             {
-                _pending.RemoveWhere(o => o < result.NextBeginOffset);
-                if (advance)
+                lock (_gate)
                 {
                     _scanned = result.NextBeginOffset;
                 }
             }
-            return advance ? result.NextBeginOffset : from;
+            return result.NextBeginOffset;
         }
         if (result.Status != GetMessageStatus.Found)
         {
@@ -257,7 +278,6 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             {
                 long offset = result.QueueOffsets[i];
                 (long due, string? cancels) = DueTime(result.Messages[i].Span);
-                _pending.Add(offset);
                 _heap.Enqueue(offset, (due, offset));
                 if (cancels is not null)
                 {
@@ -313,7 +333,6 @@ internal sealed class TimerMessageService : IMessageArrivalListener
             lock (_gate)
             {
                 _heap.Dequeue();
-                _pending.Remove(offset);
                 if (_cancelled.Count > 0 && (!_heap.TryPeek(out _, out (long Due, long Offset) next) || next.Due > due))
                 {
                     _cancelled.Remove(due);
