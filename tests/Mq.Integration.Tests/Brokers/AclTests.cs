@@ -310,6 +310,51 @@ public sealed class AclTests
     }
 
     [Test]
+    public async Task The_admin_client_manages_accounts_and_the_white_list_with_an_admin_account_and_is_refused_without_one()
+    {
+        using var dir = new TempDirectory();
+        await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
+        await using Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
+        {
+            o.NamesrvAddr = [ns.Address];
+            o.AclEnable = true;
+            o.Acl = Accounts();
+        });
+        await using var admin = new AdminClient(new AdminClientOptions { NameServerAddresses = [ns.Address], AccessKey = "operator", SecretKey = "operator-secret" });
+        await using var notAdmin = new AdminClient(new AdminClientOptions { NameServerAddresses = [ns.Address], AccessKey = "app-consumer", SecretKey = "consumer-secret" });
+        await using var auditor = Signed(broker, "auditor-1", "auditor-secret");
+
+        await admin.UpdateAclAccountAsync(new PlainAccessConfig { AccessKey = "auditor-1", SecretKey = "auditor-secret", DefaultTopicPerm = "SUB", TopicPerms = ["Orders=DENY"] });
+        AclConfig created = await admin.GetAclConfigAsync(broker.Address);
+        using (RemotingCommand byAuditor = await auditor.InvokeAsync(RequestCode.GetBrokerRuntimeInfo))
+        {
+            Assert.That(byAuditor.Code, Is.EqualTo(ResponseCode.Success), byAuditor.Remark);
+        }
+
+        // An update that leaves the secret and the lists out keeps them (4.9 merges).
+        await admin.UpdateAclAccountAsync(new PlainAccessConfig { AccessKey = "auditor-1", DefaultTopicPerm = "PUB|SUB" });
+        await admin.UpdateGlobalWhiteAddressesAsync(["10.7.7.7", "10.8.*.*"]);
+        AclConfig updated = await admin.GetAclConfigAsync(broker.Address);
+        var refused = Assert.ThrowsAsync<MqClientException>(async () => await notAdmin.DeleteAclAccountAsync("auditor-1"));
+        await admin.DeleteAclAccountAsync("auditor-1");
+        AclConfig deleted = await admin.GetAclConfigAsync(broker.Address);
+
+        Assert.Multiple(() =>
+        {
+            PlainAccessConfig first = created.PlainAccessConfigs.Single(a => a.AccessKey == "auditor-1");
+            Assert.That(first.DefaultTopicPerm, Is.EqualTo("SUB"));
+            Assert.That(first.TopicPerms, Is.EqualTo(new[] { "Orders=DENY" }));
+            PlainAccessConfig second = updated.PlainAccessConfigs.Single(a => a.AccessKey == "auditor-1");
+            Assert.That(second.DefaultTopicPerm, Is.EqualTo("PUB|SUB"));
+            Assert.That(second.SecretKey, Is.EqualTo("auditor-secret"));
+            Assert.That(second.TopicPerms, Is.EqualTo(new[] { "Orders=DENY" }));
+            Assert.That(updated.GlobalWhiteAddrs, Is.EqualTo(new[] { "10.7.7.7", "10.8.*.*" }));
+            Assert.That(refused!.Remark, Does.Contain("admin"), "only an admin account changes accounts");
+            Assert.That(deleted.PlainAccessConfigs.Select(a => a.AccessKey), Does.Not.Contain("auditor-1"));
+        });
+    }
+
+    [Test]
     public async Task A_broker_without_acl_ignores_signatures_and_says_so_to_the_acl_commands()
     {
         using var dir = new TempDirectory();
