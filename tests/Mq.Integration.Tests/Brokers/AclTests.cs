@@ -28,6 +28,14 @@ public sealed class AclTests
         },
     };
 
+    /// <summary>A broker registered with <paramref name="ns"/>, ACL on, with <see cref="Accounts"/>.</summary>
+    private static Task<Broker> StartWithAccountsAsync(TempDirectory dir, NameServer ns) => BrokerHarness.StartAsync(dir.Path, o =>
+    {
+        o.NamesrvAddr = [ns.Address];
+        o.AclEnable = true;
+        o.Acl = Accounts();
+    });
+
     private static ProducerOptions ProducerWith(string nameServer, string accessKey, string secretKey) => new()
     {
         NameServerAddresses = [nameServer], ProducerGroup = "PG_ACL", AccessKey = accessKey, SecretKey = secretKey, RetryTimesWhenSendFailed = 0,
@@ -38,12 +46,7 @@ public sealed class AclTests
     {
         using var dir = new TempDirectory();
         await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
-        await using Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
-        {
-            o.NamesrvAddr = [ns.Address];
-            o.AclEnable = true;
-            o.Acl = Accounts();
-        });
+        await using Broker broker = await StartWithAccountsAsync(dir, ns);
 
         var producer = new Producer(ProducerWith(ns.Address, "app-producer", "producer-secret"));
         await producer.StartAsync();
@@ -314,12 +317,7 @@ public sealed class AclTests
     {
         using var dir = new TempDirectory();
         await using NameServer ns = await NameServer.StartAsync(new NameServerOptions { ListenAddress = "127.0.0.1", ListenPort = 0 });
-        await using Broker broker = await BrokerHarness.StartAsync(dir.Path, o =>
-        {
-            o.NamesrvAddr = [ns.Address];
-            o.AclEnable = true;
-            o.Acl = Accounts();
-        });
+        await using Broker broker = await StartWithAccountsAsync(dir, ns);
         await using var admin = new AdminClient(new AdminClientOptions { NameServerAddresses = [ns.Address], AccessKey = "operator", SecretKey = "operator-secret" });
         await using var notAdmin = new AdminClient(new AdminClientOptions { NameServerAddresses = [ns.Address], AccessKey = "app-consumer", SecretKey = "consumer-secret" });
         await using var auditor = Signed(broker, "auditor-1", "auditor-secret");

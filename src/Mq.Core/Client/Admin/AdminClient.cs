@@ -107,12 +107,12 @@ public sealed class AdminClient : IAsyncDisposable
     public async Task DeleteTopicAsync(string topic, string clusterName = "DefaultCluster", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        await OnEveryMasterAsync(clusterName, () =>
         {
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.DeleteTopicInBroker);
             request.ExtFields.Add("topic"u8, topic);
-            (await BrokerAsync(master, request, "DELETE_TOPIC_IN_BROKER " + topic, cancellationToken).ConfigureAwait(false)).Dispose();
-        }
+            return request;
+        }, "DELETE_TOPIC_IN_BROKER " + topic, cancellationToken).ConfigureAwait(false);
         foreach (string nameServer in _client.NameServers)
         {
             var header = new DeleteTopicFromNamesrvRequestHeader { Topic = topic, ClusterName = clusterName };
@@ -234,12 +234,12 @@ public sealed class AdminClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(config.GroupName);
         byte[] body = config.Encode();
-        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        await OnEveryMasterAsync(clusterName, () =>
         {
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateSubscriptionGroup);
             request.SetBody(body);
-            (await BrokerAsync(master, request, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP " + config.GroupName, cancellationToken).ConfigureAwait(false)).Dispose();
-        }
+            return request;
+        }, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP " + config.GroupName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -373,7 +373,7 @@ public sealed class AdminClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentException.ThrowIfNullOrEmpty(account.AccessKey);
-        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        await OnEveryMasterAsync(clusterName, () =>
         {
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateAclConfig);
             ExtFields fields = request.ExtFields;
@@ -385,20 +385,20 @@ public sealed class AdminClient : IAsyncDisposable
             fields.Add("admin"u8, account.Admin);
             AddIfGiven(fields, "topicPerms"u8, account.TopicPerms.Count > 0 ? string.Join(',', account.TopicPerms) : null);
             AddIfGiven(fields, "groupPerms"u8, account.GroupPerms.Count > 0 ? string.Join(',', account.GroupPerms) : null);
-            (await BrokerAsync(master, request, "UPDATE_AND_CREATE_ACL_CONFIG " + account.AccessKey, cancellationToken).ConfigureAwait(false)).Dispose();
-        }
+            return request;
+        }, "UPDATE_AND_CREATE_ACL_CONFIG " + account.AccessKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an ACL account on every master of <paramref name="clusterName"/> (<c>mqadmin deleteAclConfig -c</c>).</summary>
     public async Task DeleteAclAccountAsync(string accessKey, string clusterName = "DefaultCluster", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(accessKey);
-        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        await OnEveryMasterAsync(clusterName, () =>
         {
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.DeleteAclConfig);
             request.ExtFields.Add("accessKey"u8, accessKey);
-            (await BrokerAsync(master, request, "DELETE_ACL_CONFIG " + accessKey, cancellationToken).ConfigureAwait(false)).Dispose();
-        }
+            return request;
+        }, "DELETE_ACL_CONFIG " + accessKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -411,13 +411,13 @@ public sealed class AdminClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(addresses);
         string joined = string.Join(',', addresses);
-        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        await OnEveryMasterAsync(clusterName, () =>
         {
             RemotingCommand request = RemotingCommand.CreateRequest(RequestCode.UpdateGlobalWhiteAddrsConfig);
             request.ExtFields.Add("globalWhiteAddrs"u8, joined);
             AddIfGiven(request.ExtFields, "aclFileFullPath"u8, aclFile);
-            (await BrokerAsync(master, request, "UPDATE_GLOBAL_WHITE_ADDRS_CONFIG", cancellationToken).ConfigureAwait(false)).Dispose();
-        }
+            return request;
+        }, "UPDATE_GLOBAL_WHITE_ADDRS_CONFIG", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The ACL accounts and global white list in force on the broker at <paramref name="brokerAddress"/> (<c>mqadmin getAclConfig -b</c>).</summary>
@@ -460,6 +460,15 @@ public sealed class AdminClient : IAsyncDisposable
             throw new MqClientException(MqClientException.ClientErrorCode, null, $"no master of cluster '{clusterName}' is registered with the NameServers");
         }
         return masters;
+    }
+
+    /// <summary>Sends a request built by <paramref name="request"/> to every master of the cluster, one after the other; the first refusal throws.</summary>
+    private async Task OnEveryMasterAsync(string clusterName, Func<RemotingCommand> request, string operation, CancellationToken cancellationToken)
+    {
+        foreach ((_, string master) in await ClusterMastersAsync(clusterName, cancellationToken).ConfigureAwait(false))
+        {
+            (await BrokerAsync(master, request(), operation, cancellationToken).ConfigureAwait(false)).Dispose();
+        }
     }
 
     private async Task<List<string>> RouteMastersAsync(string topic, CancellationToken cancellationToken)
