@@ -94,13 +94,12 @@ internal sealed class AclAdminProcessor(Broker broker) : IBrokerProcessor
     /// <summary>GET_BROKER_CLUSTER_ACL_INFO: the default file's version, and each ACL file's.</summary>
     private RemotingCommand Versions(RemotingCommand request, AclManager acl)
     {
-        DataVersion version = acl.Version;
-        string versionJson = Encoding.UTF8.GetString(version.Encode());
+        List<(string File, DataVersion Version)> versions = acl.FileVersions();
         RemotingCommand response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
         ExtFields fields = response.ExtFields;
-        fields.Add("version"u8, versionJson);
+        fields.Add("version"u8, Encoding.UTF8.GetString(versions[^1].Version.Encode()));
         var files = new StringBuilder("{");
-        foreach ((string file, DataVersion fileVersion) in acl.FileVersions())
+        foreach ((string file, DataVersion fileVersion) in versions)
         {
             files.Append(files.Length > 1 ? "," : string.Empty).Append(JsonString(file)).Append(':').Append(Encoding.UTF8.GetString(fileVersion.Encode()));
         }

@@ -69,19 +69,10 @@ internal sealed class AclManager
     /// <summary>The default ACL file (new accounts and the global white list go there), or null when configured in code.</summary>
     public string? FilePath => _defaultFile;
 
-    /// <summary>The configuration's version: the default file's, as 4.9 reports (changes with every update or reload).</summary>
-    public DataVersion Version
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _defaultFile is null ? _codeVersion : _files[^1].Version;
-            }
-        }
-    }
-
-    /// <summary>Every ACL file with its version (GET_BROKER_CLUSTER_ACL_INFO's <c>allAclFileVersion</c>).</summary>
+    /// <summary>
+    /// Every ACL file with its version (GET_BROKER_CLUSTER_ACL_INFO's <c>allAclFileVersion</c>), the default file last:
+    /// its version is the configuration's, as 4.9 reports (with the configuration in code, its one version).
+    /// </summary>
     public List<(string File, DataVersion Version)> FileVersions()
     {
         lock (_gate)

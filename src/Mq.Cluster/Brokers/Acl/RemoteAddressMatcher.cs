@@ -146,7 +146,7 @@ internal abstract class RemoteAddressMatcher
             // The leading groups with zeros in place of the ranged ones make a whole address: parsing it expands '::'
             // and tells where the ranged group sits.
             string whole = string.Join(':', groups[..ranged]) + string.Concat(Enumerable.Repeat(":0", tail));
-            if (whole.Count(c => c == ':') > 8 || !IPAddress.TryParse(whole, out IPAddress? address)
+            if (!IPAddress.TryParse(whole, out IPAddress? address)
                 || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || whole.Contains('.'))
             {
                 throw Invalid(text, $"'{string.Join(':', groups[..ranged])}' does not lead an IPv6 address");
@@ -192,7 +192,7 @@ internal abstract class RemoteAddressMatcher
             if (bounds.Length == 2
                 && int.TryParse(bounds[0].Trim(), style, CultureInfo.InvariantCulture, out int start)
                 && int.TryParse(bounds[1].Trim(), style, CultureInfo.InvariantCulture, out int end)
-                && start >= 0 && start <= end && end <= max && bounds[0].Trim().Length <= 5 && bounds[1].Trim().Length <= 5)
+                && start >= 0 && start <= end && end <= max)
             {
                 return (start, end);
             }
